@@ -1,0 +1,68 @@
+# Two commands for a new developer: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+DEV := DJANGO_SETTINGS_MODULE=marketplace.settings.dev
+DEMO_SUPPLIERS ?= 300
+
+.PHONY: run test install install-test migrate reference demo serve assets messages es-start es-stop e2e bench clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install --quiet --upgrade pip
+
+$(VENV)/.installed-base: $(VENV)/bin/python requirements/base.lock pyproject.toml
+	$(PIP) install --quiet -r requirements/base.lock
+	$(PIP) install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(PIP) install --quiet --no-deps -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed-base requirements/test.lock
+	$(PIP) install --quiet -r requirements/test.lock
+	touch $@
+
+install: $(VENV)/.installed-base
+install-test: $(VENV)/.installed-test
+
+migrate: install
+	$(DEV) $(PY) manage.py migrate --noinput -v0
+
+reference: migrate
+	$(DEV) $(PY) manage.py load_reference_data
+
+demo: reference
+	$(DEV) $(PY) manage.py load_demo --if-empty --suppliers $(DEMO_SUPPLIERS)
+
+## make run: install, migrate SQLite, load reference data and a small demo, serve on :8000 with the task worker.
+run: demo
+	@bash tools/run.sh
+
+## make test: install test dependencies and run the whole suite (SQLite unless DATABASE_URL is set).
+test: install-test
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+e2e: install-test
+	$(PY) -m pytest -m e2e $(PYTEST_ARGS)
+
+## Front-end assets: fetched from the npm registry and copied into marketplace/static/vendor (committed).
+assets:
+	npm ci --no-audit --no-fund
+	node tools/copy-assets.mjs
+
+## Translation catalogs: regenerate the English catalog and compile both (needs gettext).
+messages: install
+	$(DEV) $(PY) manage.py makemessages -l en -l fr --ignore=.venv --ignore=node_modules --ignore=tests
+	$(DEV) $(PY) manage.py compilemessages --ignore=.venv
+
+es-start:
+	bash tools/elasticsearch/es.sh start
+
+es-stop:
+	bash tools/elasticsearch/es.sh stop
+
+bench: install-test
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var staticfiles

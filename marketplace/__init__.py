@@ -1,0 +1,1 @@
+"""Production en France marketplace: settings package and cross-cutting apps."""

@@ -1,0 +1,7 @@
+"""Local development: SQLite in WAL mode, email to var/outbox/, database task queue."""
+from .base import *  # noqa: F401,F403
+from .base import VAR_DIR
+
+DEBUG = True
+for _sub in ("outbox", "media", "private"):
+    (VAR_DIR / _sub).mkdir(parents=True, exist_ok=True)
