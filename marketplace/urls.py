@@ -25,6 +25,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("accounts/", include("allauth.urls")),
     path("", include("marketplace.accounts.urls")),
+    path("", include("marketplace.api.urls")),
     path("", include("marketplace.geo.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
