@@ -1,3 +1,9 @@
 from django.urls import path
 
-urlpatterns: list = []
+from . import views
+
+app_name = "geo"
+
+urlpatterns = [
+    path("communes/options/", views.commune_options, name="commune_options"),
+]
