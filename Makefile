@@ -50,10 +50,10 @@ assets:
 	npm ci --no-audit --no-fund
 	node tools/copy-assets.mjs
 
-## Translation catalogs: regenerate the English catalog and compile both (needs gettext).
+## English catalog (French is the source language): extract, then compile (needs gettext).
 messages: install
-	$(DEV) $(PY) manage.py makemessages -l en -l fr --ignore=.venv --ignore=node_modules --ignore=tests
-	$(DEV) $(PY) manage.py compilemessages --ignore=.venv
+	$(DEV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests
+	$(DEV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 es-start:
 	bash tools/elasticsearch/es.sh start

@@ -2,9 +2,11 @@
 import logging
 
 from django.db import connection
-from django.http import JsonResponse
+from django.http import HttpResponseServerError, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import requires_csrf_token
 
 logger = logging.getLogger("marketplace")
 
@@ -22,17 +24,18 @@ def healthz(request):
     return JsonResponse({"status": "ok", "database": "ok"})
 
 
+# The 403 and 404 pages use the full site shell, whose forms (language switch, logout) need a
+# CSRF token even when the failing view never asked for one.
+@requires_csrf_token
 def error_403(request, exception=None):
     return render(request, "403.html", status=403)
 
 
+@requires_csrf_token
 def error_404(request, exception=None):
     return render(request, "404.html", status=404)
 
 
 def error_500(request):
-    # Rendered without a request context: the failure may come from a context processor.
-    from django.template import loader
-    from django.http import HttpResponseServerError
-
+    """Rendered without the request: the failure may come from a context processor or the database."""
     return HttpResponseServerError(loader.get_template("500.html").render())

@@ -28,3 +28,7 @@ _tmp = Path(tempfile.mkdtemp(prefix="pef-test-media-"))
 MEDIA_ROOT = _tmp / "media"
 PRIVATE_MEDIA_ROOT = _tmp / "private"
 WAGTAILADMIN_BASE_URL = "http://testserver"
+
+# Serve static files from the finders (marketplace/static): tests never run collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
