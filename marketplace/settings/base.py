@@ -19,6 +19,7 @@ INSTALLED_APPS = [
     "marketplace.geo",
     "marketplace.audit",
     "marketplace.api",
+    "marketplace.demo",
     "suppliers",
     "rfq",
     "search",

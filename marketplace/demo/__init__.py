@@ -1,0 +1,1 @@
+"""Demo data for development and demonstrations: ``manage.py load_demo``."""
