@@ -61,8 +61,9 @@ es-start:
 es-stop:
 	bash tools/elasticsearch/es.sh stop
 
+## Benchmarks (never part of make test). For now: demo generation at 100k suppliers.
 bench: install-test
-	$(PY) bench/run.py
+	$(PY) bench/bench_load_demo.py --suppliers 100000
 
 clean:
 	rm -rf $(VENV) var staticfiles
