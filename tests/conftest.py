@@ -44,3 +44,14 @@ def reference_data(django_db_blocker):
     """
     with django_db_blocker.unblock():
         call_command("load_reference_data", quiet=True)
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    """allauth keeps rate-limit counters and used TOTP codes in the cache, which outlives a test;
+    every test starts with an empty one so earlier logins do not count against it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()

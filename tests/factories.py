@@ -66,3 +66,25 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
     role = Membership.Role.OWNER
+
+
+class InvitationFactory(factory.django.DjangoModelFactory):
+    """A pending invitation; the inviter is an owner of the organisation."""
+
+    class Meta:
+        model = "accounts.Invitation"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    email = factory.Sequence(lambda n: f"invitee{n}@example.test")
+    role = Membership.Role.MEMBER
+    invited_by = factory.LazyAttribute(
+        lambda o: MembershipFactory(organisation=o.organisation, role=Membership.Role.OWNER).user
+    )
+
+
+class JoinRequestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "accounts.JoinRequest"
+
+    organisation = factory.SubFactory(OrganisationFactory)
+    user = factory.SubFactory(UserFactory)

@@ -1,5 +1,6 @@
 """Request-level account concerns: the active organisation, and MFA before any admin."""
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
@@ -43,8 +44,20 @@ def user_has_mfa(user) -> bool:
     return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()
 
 
+def may_use_admin(user, path: str) -> bool:
+    """Whether the admin at ``path`` would let this signed-in user in at all."""
+    if path.startswith("/django-admin/"):
+        return user.is_active and user.is_staff
+    return user.has_perm("wagtailadmin.access_admin")
+
+
 class AdminRequiresMFAMiddleware:
-    """Staff and CMS users must have turned on two-factor authentication to reach an admin."""
+    """Staff and CMS users must have turned on two-factor authentication to reach an admin.
+
+    A signed-in user the admin would refuse gets a 403 here: both admins would otherwise send
+    them to their login page, which redirects to allauth's, which sends a signed-in user
+    straight back — a redirect loop.
+    """
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -52,6 +65,8 @@ class AdminRequiresMFAMiddleware:
     def __call__(self, request):
         if request.path.startswith(ADMIN_PREFIXES):
             user = request.user
+            if user.is_authenticated and not may_use_admin(user, request.path):
+                raise PermissionDenied
             if user.is_authenticated and not user_has_mfa(user):
                 messages.warning(
                     request,

@@ -29,7 +29,7 @@ field's. Several addresses in one page: use one form per address, each with its 
 ``prefix``.
 
 Progressive enhancement, no JavaScript of ours: the postal code input carries
-``hx-get`` (``geo:commune_options``), ``hx-trigger="keyup changed delay:300ms"`` and
+``hx-get`` (``geo:commune_options``), ``hx-trigger="input changed delay:300ms, change"`` and
 ``hx-target`` = the commune select, so with htmx loaded the select refills as the user types.
 Without JavaScript the user submits, the form re-renders with the select filled (or the
 single commune already chosen). The endpoint reads the ``postal_code`` parameter, or the
@@ -120,7 +120,7 @@ class AddressFormMixin(forms.Form):
         self.fields["postal_code"].widget.attrs.update(
             {
                 "hx-get": reverse("geo:commune_options"),
-                "hx-trigger": "keyup changed delay:300ms",
+                "hx-trigger": "input changed delay:300ms, change",
                 "hx-target": f"#{select_id}",
                 "hx-swap": "innerHTML",
             }

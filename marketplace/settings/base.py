@@ -133,6 +133,7 @@ LOGIN_REDIRECT_URL = "accounts:dashboard"
 LOGOUT_REDIRECT_URL = "/"
 
 ACCOUNT_ADAPTER = "marketplace.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {"signup": "marketplace.accounts.forms.SignupForm"}
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_USER_MODEL_USERNAME_FIELD = None

@@ -101,6 +101,6 @@ def test_postal_code_input_refreshes_the_commune_select_through_htmx():
 
     postal_input = str(form["postal_code"])
     assert 'hx-get="/communes/options/"' in postal_input
-    assert 'hx-trigger="keyup changed delay:300ms"' in postal_input
+    assert 'hx-trigger="input changed delay:300ms, change"' in postal_input
     assert 'hx-target="#id_site-commune"' in postal_input
     assert 'id="id_site-commune"' in str(form["commune"])
