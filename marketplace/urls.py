@@ -27,6 +27,8 @@ urlpatterns += i18n_patterns(
     path("", include("marketplace.accounts.urls")),
     path("", include("marketplace.api.urls")),
     path("", include("marketplace.geo.urls")),
+    path("", include("suppliers.urls")),
+    path("", include("search.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

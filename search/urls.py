@@ -1,0 +1,4 @@
+"""Search pages."""
+app_name = "search"
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""directory routes of the suppliers app (names live in the "suppliers" namespace)."""
+
+urlpatterns: list = []
