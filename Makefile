@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 DEV := DJANGO_SETTINGS_MODULE=marketplace.settings.dev
 DEMO_SUPPLIERS ?= 300
 
-.PHONY: run test install install-test migrate reference demo serve assets messages es-start es-stop e2e bench clean
+.PHONY: screenshots run test install install-test migrate reference demo serve assets messages es-start es-stop e2e bench clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,10 @@ assets:
 messages: install
 	$(DEV) $(PY) manage.py makemessages -l en --no-obsolete --ignore=.venv --ignore=node_modules --ignore=staticfiles --ignore=tests
 	$(DEV) $(PY) manage.py compilemessages --ignore=.venv --ignore=node_modules
+
+## README screenshots (docs/screenshots/*.png) from the demo data, with Debian's Chromium.
+screenshots: demo install-test
+	$(DEV) $(PY) tools/screenshots.py
 
 es-start:
 	bash tools/elasticsearch/es.sh start
