@@ -118,15 +118,6 @@ def main() -> int:
     from django.conf import settings
     from playwright.sync_api import sync_playwright
 
-    server = None
-    base_url = args.base_url
-    if not base_url:
-        port = _free_port()
-        base_url = f"http://127.0.0.1:{port}"
-        server = subprocess.Popen(
-            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
-            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
     OUT.mkdir(parents=True, exist_ok=True)
     taken, skipped, plan = [], [], []
     # Database look-ups happen before Playwright starts its event loop (the ORM is sync-only).
@@ -142,6 +133,16 @@ def main() -> int:
             skipped.append(f"{name} (no demo account {account})")
             continue
         plan.append((name, path, cookie))
+
+    server = None
+    base_url = args.base_url
+    if not base_url:
+        port = _free_port()
+        base_url = f"http://127.0.0.1:{port}"
+        server = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
     try:
         _wait_for(base_url + "/healthz")
         with sync_playwright() as playwright:
