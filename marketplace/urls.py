@@ -9,10 +9,12 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from marketplace import views
 from marketplace.api.api import api
+from marketplace.billing.webhooks import stripe_webhook
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("api/", api.urls),
+    path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Both admins log in through allauth, which applies MFA and rate limits.
     path("django-admin/login/", RedirectView.as_view(pattern_name="account_login", query_string=True)),
@@ -27,6 +29,7 @@ urlpatterns += i18n_patterns(
     path("", include("marketplace.accounts.urls")),
     path("", include("marketplace.api.urls")),
     path("", include("marketplace.geo.urls")),
+    path("", include("marketplace.billing.urls")),
     path("", include("suppliers.urls")),
     path("", include("search.urls")),
     path("", include(wagtail_urls)),

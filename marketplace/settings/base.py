@@ -20,6 +20,7 @@ INSTALLED_APPS = [
     "marketplace.audit",
     "marketplace.api",
     "marketplace.demo",
+    "marketplace.billing",
     "suppliers",
     "rfq",
     "search",

@@ -8,6 +8,7 @@ RFQs, quotes, CMS pages, billing) are appended to ``STEPS``.
 from collections.abc import Callable
 
 from .accounts import build_demo_accounts
+from .billing import build_billing
 from .context import DemoContext
 from .organisations import build_organisations
 
@@ -16,4 +17,5 @@ Step = Callable[[DemoContext], None]
 STEPS: tuple[Step, ...] = (
     build_organisations,
     build_demo_accounts,
+    build_billing,
 )
