@@ -1,4 +1,10 @@
-"""Search pages."""
+"""Search pages (French paths; English under /en/)."""
+from django.urls import path
+
+from . import views
+
 app_name = "search"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("recherche/", views.supplier_search, name="suppliers"),
+]

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from marketplace.geo.api import router as geo_router
+from search.api import router as search_router
 
 from .account import router as account_router
 
@@ -46,3 +47,4 @@ errors.install(api)
 
 api.add_router("", account_router)
 api.add_router("/geo/", geo_router)
+api.add_router("", search_router)  # before suppliers: /suppliers/search must win over /suppliers/{id}

@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "marketplace.api",
     "marketplace.demo",
     "marketplace.billing",
+    "marketplace.billing",
     "suppliers",
     "rfq",
     "search",
@@ -222,6 +223,10 @@ WAGTAIL_USAGE_COUNT_ENABLED = False
 # --- Services -------------------------------------------------------------------------------
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
+# Supplier search (docs/SEARCH.md): "database" or "elasticsearch" (default when ELASTICSEARCH_URL is set).
+SEARCH_BACKEND = env_str("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "database")
+SEARCH_ELASTICSEARCH_INDEX = env_str("SEARCH_ELASTICSEARCH_INDEX", "suppliers")
+SEARCH_API_RATE_PER_MINUTE = env_int("SEARCH_API_RATE_PER_MINUTE", 60)  # /api/suppliers/search calls per IP
 STRIPE_SECRET_KEY = env_str("STRIPE_SECRET_KEY")
 STRIPE_PUBLISHABLE_KEY = env_str("STRIPE_PUBLISHABLE_KEY")
 STRIPE_WEBHOOK_SECRET = env_str("STRIPE_WEBHOOK_SECRET")

@@ -1,0 +1,96 @@
+"""Tables of the database search backend, and the queue of index operations to retry.
+
+``SupplierIndexEntry`` is one row per *published* supplier profile, denormalised from the
+``SupplierDocument`` (see :mod:`search.documents`): display fields, raw text for PostgreSQL,
+analysed text for SQLite, and the whole document as JSON for rendering hits. Beside it:
+
+* ``SupplierIndexTerm``: one row per (facet, value) of an entry, for filters and facet counts;
+* ``SupplierIndexSite``: one row per production site, with indexed latitude/longitude for the
+  bounding-box prefilter of radius searches;
+* full text, created by migration 0002 for the database in use: on SQLite the FTS5 table
+  ``search_supplierfts`` (kept in step by triggers); on PostgreSQL the generated ``tsvector``
+  column ``search_vector`` (``french_unaccent`` configuration) with a GIN index.
+
+The rows are written only by :class:`search.backends.database.DatabaseBackend`.
+"""
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class SupplierIndexEntry(models.Model):
+    profile = models.OneToOneField(
+        "suppliers.SupplierProfile", on_delete=models.CASCADE, primary_key=True, related_name="search_entry"
+    )
+    slug = models.CharField(max_length=220)
+    name = models.CharField(max_length=200)
+    sort_name = models.CharField(max_length=200, db_index=True)
+    siret = models.CharField(max_length=14)
+    verified = models.BooleanField(default=False)
+    certification_count = models.PositiveSmallIntegerField(default=0)
+    # Raw text: PostgreSQL's generated search_vector is computed from these.
+    name_text = models.TextField(blank=True)
+    skills_text = models.TextField(blank=True)
+    body_text = models.TextField(blank=True)
+    other_text = models.TextField(blank=True)
+    # The same text as search.text.analyze() stems it: SQLite's FTS5 table indexes these.
+    name_terms = models.TextField(blank=True)
+    skills_terms = models.TextField(blank=True)
+    body_terms = models.TextField(blank=True)
+    other_terms = models.TextField(blank=True)
+    document = models.JSONField(default=dict)
+    indexed_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("entrée de l'index de recherche")
+        verbose_name_plural = _("entrées de l'index de recherche")
+
+    def __str__(self):
+        return self.name
+
+
+class SupplierIndexTerm(models.Model):
+    entry = models.ForeignKey(SupplierIndexEntry, on_delete=models.CASCADE, related_name="terms")
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["entry", "facet", "value"], name="search_term_unique"),
+        ]
+        indexes = [models.Index(fields=["facet", "value"], name="search_term_facet_value")]
+
+
+class SupplierIndexSite(models.Model):
+    entry = models.ForeignKey(SupplierIndexEntry, on_delete=models.CASCADE, related_name="sites")
+    latitude = models.FloatField(db_index=True)
+    longitude = models.FloatField(db_index=True)
+    commune = models.CharField(max_length=100, blank=True)
+    postal_code = models.CharField(max_length=5, blank=True)
+
+
+class PendingIndexOperation(models.Model):
+    """A change an external engine could not take; retried by ``search_rebuild --pending``."""
+
+    class Action(models.TextChoices):
+        INDEX = "index", _("indexer")
+        DELETE = "delete", _("supprimer")
+
+    backend = models.CharField(_("moteur"), max_length=30)
+    profile_id = models.BigIntegerField(_("profil"), db_index=True)
+    action = models.CharField(_("opération"), max_length=10, choices=Action.choices)
+    attempts = models.PositiveIntegerField(_("tentatives"), default=1)
+    last_error = models.TextField(_("dernière erreur"), blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now)
+    updated_at = models.DateTimeField(_("modifiée le"), auto_now=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["backend", "profile_id"], name="search_one_pending_operation_per_profile"),
+        ]
+        verbose_name = _("opération d'indexation en attente")
+        verbose_name_plural = _("opérations d'indexation en attente")
+
+    def __str__(self):
+        return f"{self.backend} {self.action} {self.profile_id}"
