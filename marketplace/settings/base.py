@@ -21,7 +21,6 @@ INSTALLED_APPS = [
     "marketplace.api",
     "marketplace.demo",
     "marketplace.billing",
-    "marketplace.billing",
     "suppliers",
     "rfq",
     "search",
