@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from . import errors
 from marketplace.geo.api import router as geo_router
 from search.api import router as search_router
+from suppliers.api import router as suppliers_router
 
 from .account import router as account_router
 
@@ -48,3 +49,4 @@ errors.install(api)
 api.add_router("", account_router)
 api.add_router("/geo/", geo_router)
 api.add_router("", search_router)  # before suppliers: /suppliers/search must win over /suppliers/{id}
+api.add_router("", suppliers_router)
