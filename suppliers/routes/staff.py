@@ -1,3 +1,12 @@
-"""staff routes of the suppliers app (names live in the "suppliers" namespace)."""
+"""staff routes of the suppliers app (names live in the "suppliers" namespace).
 
-urlpatterns: list = []
+The verification queue; ``is_staff`` users only.
+"""
+from django.urls import path
+
+from ..views import verification as views
+
+urlpatterns = [
+    path("staff/verifications/", views.queue, name="staff_verifications"),
+    path("staff/verifications/<int:pk>/", views.decide, name="staff_verification_decide"),
+]
