@@ -1,7 +1,7 @@
 """Supplier pages (French paths; English under /en/). Each seam keeps its routes in suppliers/routes/."""
 from django.urls import include, path
 
-from .routes import clusters, directory, profile, staff
+from .routes import clusters, directory, imports, profile, staff
 
 app_name = "suppliers"
 
@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include(directory.urlpatterns)),
     path("", include(clusters.urlpatterns)),
     path("", include(staff.urlpatterns)),
+    path("", include(imports.urlpatterns)),
 ]

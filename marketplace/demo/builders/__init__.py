@@ -11,11 +11,13 @@ from .accounts import build_demo_accounts
 from .billing import build_billing
 from .context import DemoContext
 from .organisations import build_organisations
+from .suppliers import build_supplier_profiles
 
 Step = Callable[[DemoContext], None]
 
 STEPS: tuple[Step, ...] = (
     build_organisations,
     build_demo_accounts,
+    build_supplier_profiles,
     build_billing,
 )
