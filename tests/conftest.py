@@ -42,8 +42,25 @@ def reference_data(django_db_blocker):
     starts without communes. Request this fixture (next to ``transactional_db`` or
     ``live_server``) to load them again; it costs a few seconds, so only where needed.
     """
+    from django.apps import apps
+
+    from suppliers.data import seed_reference_lists
+
     with django_db_blocker.unblock():
         call_command("load_reference_data", quiet=True)
+        # The seeded filières, skills, materials and certification types are migration data:
+        # a flush removes them too.
+        seed_reference_lists(apps)
+
+
+@pytest.fixture(autouse=True)
+def french_by_default():
+    """Every test starts in French: a request to /en/… leaves English active in the thread."""
+    from django.utils import translation
+
+    translation.activate("fr")
+    yield
+    translation.activate("fr")
 
 
 @pytest.fixture(autouse=True)

@@ -248,3 +248,9 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
     },
 }
+
+# --- Maps -----------------------------------------------------------------------------------
+# Leaflet is served from our static files; tiles come from this URL template when set
+# (e.g. "https://tile.openstreetmap.org/{z}/{x}/{y}.png"). Empty: markers on a plain background.
+MAP_TILE_URL = env_str("MAP_TILE_URL", "")
+MAP_TILE_ATTRIBUTION = env_str("MAP_TILE_ATTRIBUTION", "")
