@@ -7,12 +7,15 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import views as cms_views
 from marketplace import views
 from marketplace.api.api import api
 from marketplace.billing.webhooks import stripe_webhook
 
 urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
+    path("robots.txt", cms_views.robots_txt, name="robots_txt"),
+    path("sitemap.xml", cms_views.sitemap, name="sitemap"),
     path("api/", api.urls),
     path("stripe/webhook/", stripe_webhook, name="stripe_webhook"),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -32,6 +35,7 @@ urlpatterns += i18n_patterns(
     path("", include("marketplace.billing.urls")),
     path("", include("suppliers.urls")),
     path("", include("search.urls")),
+    path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,
 )

@@ -27,6 +27,7 @@ INSTALLED_APPS = [
     "cms",
     # Wagtail
     "wagtail.contrib.forms",
+    "wagtail.contrib.table_block",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",

@@ -11,6 +11,7 @@ from .accounts import build_demo_accounts
 from .billing import build_billing
 from .context import DemoContext
 from .organisations import build_organisations
+from .pages import build_pages
 from .suppliers import build_supplier_profiles
 
 Step = Callable[[DemoContext], None]
@@ -20,4 +21,5 @@ STEPS: tuple[Step, ...] = (
     build_demo_accounts,
     build_supplier_profiles,
     build_billing,
+    build_pages,
 )
