@@ -111,7 +111,7 @@ def test_htmx_requests_carry_the_csrf_token(client):
 @pytest.mark.django_db
 def test_home_page_search_form_is_labelled_and_targets_supplier_search(client):
     page = html(client.get("/"))
-    assert 'action="/fournisseurs/"' in page
+    assert 'action="/recherche/"' in page
     for field_id, name in [("search-q", "q"), ("search-postal-code", "postal_code"), ("search-radius", "radius")]:
         assert f'<label for="{field_id}">' in page
         assert f'id="{field_id}"' in page and f'name="{name}"' in page

@@ -26,7 +26,9 @@ DEMO_PASSWORD = "demo-Production-2026"
 DEMO_TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 # Fixed seed of their recovery codes, so the printed codes stay valid from one load to the next.
 DEMO_RECOVERY_CODES_SEED = "0d3e2f6b1c5a49e8b7d6c4a3f2e1d0c9b8a7f6e5d4c3b2a1908f7e6d5c4b3a291807f6e5d4c3b2a1"
-EDITORS_GROUP = "Editors"  # the group Wagtail's own migrations create
+# Admin access only: the demo editor's page rights come from its filière group (pages builder),
+# not from Wagtail's own "Editors" group, which may edit the whole tree.
+EDITORS_GROUP = "Accès à l'administration CMS"
 
 
 @dataclass(frozen=True)
