@@ -234,7 +234,7 @@ def request_membership(actor, supplier: Organisation, cluster: Organisation, mes
 
 
 def _locked(membership: ClusterMembership) -> ClusterMembership:
-    return ClusterMembership.objects.select_for_update().select_related("cluster", "supplier").get(pk=membership.pk)
+    return ClusterMembership.objects.select_for_update(of=("self",)).select_related("cluster", "supplier").get(pk=membership.pk)
 
 
 def _move(actor, membership: ClusterMembership, status: str, action: str, *, acting_for: Organisation, notify: Organisation):

@@ -183,7 +183,7 @@ def _refresh(profile: SupplierProfile) -> None:
 
 
 def _locked(profile: SupplierProfile) -> SupplierProfile:
-    return SupplierProfile.objects.select_for_update().select_related("organisation").get(pk=profile.pk)
+    return SupplierProfile.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=profile.pk)
 
 
 # --- Profile fields ------------------------------------------------------------------------------

@@ -62,7 +62,7 @@ def can_request(user, profile: SupplierProfile) -> bool:
 
 
 def _locked(profile: SupplierProfile) -> SupplierProfile:
-    return SupplierProfile.objects.select_for_update().select_related("organisation").get(pk=profile.pk)
+    return SupplierProfile.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=profile.pk)
 
 
 def _clean_reason(reason: str | None, *, required: bool) -> str:

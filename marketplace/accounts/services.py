@@ -342,7 +342,7 @@ def invitation_problem(user, invitation: Invitation) -> str | None:
 def accept_invitation(user: User, invitation: Invitation) -> Membership:
     """Join the organisation with the invited role; the invitation must be addressed to ``user``."""
     with transaction.atomic():
-        invitation = Invitation.objects.select_for_update().select_related("organisation").get(pk=invitation.pk)
+        invitation = Invitation.objects.select_for_update(of=("self",)).select_related("organisation").get(pk=invitation.pk)
         problem = invitation_problem(user, invitation)
         if problem:
             raise OrganisationError(problem)
@@ -364,7 +364,7 @@ def change_role(actor: User, membership: Membership, role: str) -> Membership:
     if role not in Role.values:
         raise OrganisationError(_("Rôle inconnu."))
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+        membership = Membership.objects.select_for_update(of=("self",)).select_related("organisation", "user").get(pk=membership.pk)
         organisation = membership.organisation
         acting = _require_manager(actor, organisation)
         old_role = membership.role
@@ -391,7 +391,7 @@ def change_role(actor: User, membership: Membership, role: str) -> Membership:
 def transfer_ownership(actor: User, membership: Membership) -> Membership:
     """Make ``membership`` an owner and the acting owner an administrator, in one step."""
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+        membership = Membership.objects.select_for_update(of=("self",)).select_related("organisation", "user").get(pk=membership.pk)
         organisation = membership.organisation
         acting = _membership_of(actor, organisation)
         if acting is None or not acting.is_owner:
@@ -408,7 +408,7 @@ def transfer_ownership(actor: User, membership: Membership) -> Membership:
 
 def remove_member(actor: User, membership: Membership) -> None:
     with transaction.atomic():
-        membership = Membership.objects.select_for_update().select_related("organisation", "user").get(pk=membership.pk)
+        membership = Membership.objects.select_for_update(of=("self",)).select_related("organisation", "user").get(pk=membership.pk)
         organisation = membership.organisation
         if membership.user_id == actor.pk:
             # Removing oneself is leaving, with the same last-owner rule.

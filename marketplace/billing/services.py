@@ -383,7 +383,7 @@ def _retry_open_invoice(actor, local: Subscription) -> None:
 
 
 def _sponsorship_of(cluster: Organisation) -> Subscription:
-    sponsorship = Subscription.objects.select_for_update().select_related("plan").filter(organisation=cluster).first()
+    sponsorship = Subscription.objects.select_for_update(of=("self",)).select_related("plan").filter(organisation=cluster).first()
     if (
         sponsorship is None
         or sponsorship.plan is None
@@ -437,7 +437,7 @@ def unassign_seat(actor, cluster: Organisation, seat_id: int) -> None:
     _require_manager(actor, cluster)
     with transaction.atomic():
         seat = (
-            SeatAssignment.objects.select_for_update()
+            SeatAssignment.objects.select_for_update(of=("self",))
             .select_related("supplier")
             .filter(pk=seat_id, sponsorship__organisation=cluster)
             .first()

@@ -118,7 +118,7 @@ def plan_for_stripe_plan(stripe_plan_id: str) -> Plan | None:
 
 def _local_for(state: StripeSubscriptionState) -> Subscription | None:
     """The local row this Stripe subscription belongs to, locked; None if it is not ours (any more)."""
-    rows = Subscription.objects.select_for_update().select_related("organisation", "plan")
+    rows = Subscription.objects.select_for_update(of=("self",)).select_related("organisation", "plan")
     local = rows.filter(stripe_subscription_id=state.id).first()
     if local is not None:
         return local
@@ -148,7 +148,7 @@ def apply_subscription_state(
     """
     with transaction.atomic():
         if local is not None:
-            local = Subscription.objects.select_for_update().select_related("organisation", "plan").get(pk=local.pk)
+            local = Subscription.objects.select_for_update(of=("self",)).select_related("organisation", "plan").get(pk=local.pk)
         else:
             local = _local_for(state)
         if local is None:
