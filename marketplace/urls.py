@@ -35,6 +35,8 @@ urlpatterns += i18n_patterns(
     path("", include("marketplace.billing.urls")),
     path("", include("suppliers.urls")),
     path("", include("search.urls")),
+    path("", include("rfq.urls")),
+    path("", include("marketplace.notifications.urls")),
     path("", include("cms.urls")),
     path("", include(wagtail_urls)),
     prefix_default_language=False,

@@ -9,6 +9,7 @@ from ninja import NinjaAPI
 
 from . import errors
 from marketplace.geo.api import router as geo_router
+from rfq.api import router as rfq_router
 from search.api import router as search_router
 from suppliers.api import router as suppliers_router
 
@@ -50,3 +51,4 @@ api.add_router("", account_router)
 api.add_router("/geo/", geo_router)
 api.add_router("", search_router)  # before suppliers: /suppliers/search must win over /suppliers/{id}
 api.add_router("", suppliers_router)
+api.add_router("/rfqs", rfq_router)

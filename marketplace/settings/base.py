@@ -21,6 +21,7 @@ INSTALLED_APPS = [
     "marketplace.api",
     "marketplace.demo",
     "marketplace.billing",
+    "marketplace.notifications",
     "suppliers",
     "rfq",
     "search",
