@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 
-from django.apps import apps
 from django.core.cache import cache
 from django.db.models import Count, Q
 from django.urls import NoReverseMatch
@@ -176,29 +175,30 @@ def cluster_member_counts(organisation_ids) -> dict[int, int]:
     return {row["cluster_id"]: row["n"] for row in rows}
 
 
-def rfq_model():
-    """The RFQ model once the rfq app defines it, else None."""
-    try:
-        return apps.get_model("rfq", "RFQ")
-    except LookupError:
-        return None
+def open_rfqs(sector_id: int | None = None, limit: int = 5) -> list[dict]:
+    """Open RFQs anyone may see the summary of (public and confidential, never invitation-only),
+    soonest deadline first. Plain dicts: only what a visitor may read, nothing sealed."""
+    from rfq.models import RFQ
 
-
-def open_rfqs(sector_id: int | None = None, limit: int = 5) -> list:
-    """Open public RFQs (of a sector). Empty until the rfq app has an ``RFQ`` model.
-
-    Contract for the rfq app: ``RFQ.objects.public_open()`` returns the RFQs anyone may see and
-    answer, and ``.for_sector(sector_id)`` narrows them. Until both exist this stays empty.
-    """
-    model = rfq_model()
-    if model is None:
-        return []
-    manager = model._default_manager
-    if not hasattr(manager, "public_open"):
-        return []
-    queryset = manager.public_open()
+    queryset = RFQ.objects.public_open().select_related("buyer", "delivery_commune", "sector")
     if sector_id is not None:
-        if not hasattr(queryset, "for_sector"):
-            return []
         queryset = queryset.for_sector(sector_id)
-    return list(queryset[:limit])
+    rows = []
+    for rfq in queryset.order_by("quote_deadline", "pk")[:limit]:
+        try:
+            url = rfq.get_absolute_url()
+        except NoReverseMatch:  # pages render even if the RFQ pages are switched off
+            url = ""
+        rows.append(
+            {
+                "title": rfq.title,
+                "reference": rfq.reference,
+                "summary": rfq.summary,
+                "buyer": rfq.buyer.name,
+                "commune": rfq.delivery_commune.name if rfq.delivery_commune else "",
+                "deadline": rfq.quote_deadline,
+                "confidential": rfq.is_confidential,
+                "url": url,
+            }
+        )
+    return rows

@@ -63,13 +63,33 @@ def test_sector_page_map_lists_the_production_sites_of_published_verified_suppli
     assert "Atelier Cartographié" in html and "Atelier Secret" not in html
 
 
-def test_open_rfqs_section_is_an_empty_placeholder_until_rfqs_exist(client, make_sector_page, sector_a):
+def test_open_rfqs_section_shows_an_empty_state_when_nothing_is_open(client, make_sector_page, sector_a):
     page = make_sector_page(sector_a)
 
     response = client.get(page.url)
 
     assert live.open_rfqs(sector_a.pk) == []
     assert "Aucune demande de devis ouverte pour le moment." in response.content.decode()
+
+
+def test_open_rfqs_section_lists_only_open_rfqs_anyone_may_see_in_that_sector(sector_a, sector_b):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from rfq.models import RFQ
+    from tests.rfq.factories import PublishedRFQFactory, RFQFactory
+
+    PublishedRFQFactory(title="Carters usinés", sector=sector_a, summary="Série de 500")
+    PublishedRFQFactory(title="Dossier sous NDA", sector=sector_a, visibility=RFQ.Visibility.CONFIDENTIAL)
+    PublishedRFQFactory(title="Réservée aux invités", sector=sector_a, visibility=RFQ.Visibility.INVITED)
+    PublishedRFQFactory(title="Autre filière", sector=sector_b)
+    PublishedRFQFactory(title="Échue", sector=sector_a, quote_deadline=timezone.now() - timedelta(minutes=1))
+    RFQFactory(title="Brouillon", sector=sector_a)
+
+    titles = [row["title"] for row in live.open_rfqs(sector_a.pk)]
+
+    assert sorted(titles) == ["Carters usinés", "Dossier sous NDA"]
 
 
 def test_a_new_verified_supplier_appears_on_the_cached_sector_page(client, make_sector_page, make_supplier, sector_a):
