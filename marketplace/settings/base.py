@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "marketplace.accounts.context_processors.organisations",
+                "marketplace.notifications.context_processors.unread_notifications",
             ],
         },
     },
