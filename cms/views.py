@@ -2,13 +2,15 @@
 import re
 
 from django.contrib.sitemaps.views import sitemap as django_sitemap
-from django.db.models import Q
 from django.shortcuts import render
+from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_GET
 from wagtail.models import Locale, Page
 
-from . import live
+from search.backends import search_suppliers
+from search.query import SearchQueryError, SupplierQuery
+
 from .sitemaps import SiteSitemap
 
 MAX_QUERY_LENGTH = 200
@@ -32,17 +34,26 @@ def search_pages(query: str):
 
 
 def search_supplier_profiles(query: str) -> list[dict]:
-    """Published suppliers whose name or tagline contains every word of ``query``.
-
-    A plain query until the search app's backend offers a supplier search to call here.
-    """
+    """Suppliers for the site-wide box, from the same search backend as /recherche/ (synonyms,
+    accents, stemming; Elasticsearch when configured), first page by relevance."""
     words = search_words(query)
     if not words:
         return []
-    profiles = live.published_suppliers()
-    for word in words:
-        profiles = profiles.filter(Q(organisation__name__icontains=word) | Q(tagline__icontains=word))
-    return live._supplier_rows(profiles.order_by("-verification_status", "organisation__name"), RESULTS_PER_SECTION)
+    try:
+        result = search_suppliers(SupplierQuery(text=" ".join(words), page_size=RESULTS_PER_SECTION, facets=False))
+    except SearchQueryError:
+        return []
+    return [
+        {
+            "id": hit.id,
+            "name": hit.name,
+            "tagline": hit.why,
+            "url": reverse("suppliers:profile_detail", kwargs={"slug": hit.slug}),
+            "verified": hit.verified,
+            "commune": hit.commune,
+        }
+        for hit in result.hits
+    ]
 
 
 @require_GET

@@ -10,10 +10,11 @@ from .conftest import add_page
 pytestmark = pytest.mark.django_db
 
 
-def test_site_search_finds_pages_and_suppliers(client, home, make_supplier, sector_a):
+def test_site_search_finds_pages_and_suppliers(client, home, make_supplier, sector_a, django_capture_on_commit_callbacks):
     add_page(home, StandardPage(title="Le décolletage en France", slug="decolletage", intro="Histoire du décolletage."))
-    make_supplier("Décolletage Savoyard", [sector_a], tagline="Pièces décolletées de précision")
-    make_supplier("Décolletage Brouillon", [sector_a], published=False)
+    with django_capture_on_commit_callbacks(execute=True):  # the index sync runs after commit
+        make_supplier("Décolletage Savoyard", [sector_a], tagline="Pièces décolletées de précision")
+        make_supplier("Décolletage Brouillon", [sector_a], published=False)
 
     response = client.get("/recherche-globale/", {"q": "décolletage"})
 
@@ -23,6 +24,23 @@ def test_site_search_finds_pages_and_suppliers(client, home, make_supplier, sect
     assert "Le décolletage en France" in pages_section
     assert "Décolletage Savoyard" in suppliers_section
     assert "Décolletage Brouillon" not in html
+
+
+def test_site_search_finds_suppliers_through_the_search_backend_synonyms(
+    client, make_supplier, sector_a, django_capture_on_commit_callbacks
+):
+    """« pièces tournées » is a synonym of « décolletage » in the skills taxonomy: a plain
+    name/tagline query would miss this supplier, the search backend finds it."""
+    from suppliers.models import Skill
+
+    with django_capture_on_commit_callbacks(execute=True):
+        profile = make_supplier("Atelier Savoyard", [sector_a], tagline="Sous-traitance")
+        profile.skills.add(Skill.objects.get(slug="decolletage"))
+        profile.save()
+
+    html = client.get("/recherche-globale/", {"q": "pièces tournées"}).content.decode()
+
+    assert "Atelier Savoyard" in html.split('id="site-search-suppliers"')[1]
 
 
 def test_site_search_is_at_recherche_globale_and_in_english_under_en(client):
