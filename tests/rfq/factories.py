@@ -6,7 +6,6 @@ of two lines, deadline in 7 days. ``SubmittedQuoteFactory`` prices every line of
 """
 from __future__ import annotations
 
-import hashlib
 from datetime import timedelta
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ import factory
 from django.utils import timezone
 
 from rfq.models import RFQ, Lot, LotLine, Quote, QuoteLine, QuoteVersion
+from rfq.quoting import quote_content, quote_content_hash
 from tests.factories import MembershipFactory, OrganisationFactory
 
 
@@ -102,13 +102,15 @@ class SubmittedQuoteFactory(factory.django.DjangoModelFactory):
             QuoteLine.objects.create(quote=obj, lot_line=line, unit_price=price, line_total=line_total)
             total += line_total
         obj.total = total
+        obj.rfq_revision = obj.rfq.revision
         obj.save()
-        content = {"total": str(total), "unit_price": str(price)}
+        # The same canonical content and hash as rfq.quoting.submit_quote, so opening finds it intact.
+        content = quote_content(obj)
         QuoteVersion.objects.create(
             quote=obj,
-            number=1,
+            number=obj.version,
             content=content,
-            sha256=hashlib.sha256(repr(sorted(content.items())).encode()).hexdigest(),
+            sha256=quote_content_hash(content),
             total=total,
             submitted_at=obj.submitted_at,
         )
