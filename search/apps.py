@@ -9,6 +9,7 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import signals
+        from . import notifications, receivers, signals  # noqa: F401 (notifications registers its kinds)
 
         signals.connect()
+        receivers.connect()

@@ -12,7 +12,13 @@ analysed text for SQLite, and the whole document as JSON for rendering hits. Bes
   column ``search_vector`` (``french_unaccent`` configuration) with a GIN index.
 
 The rows are written only by :class:`search.backends.database.DatabaseBackend`.
+
+Saved searches and alerts (see :mod:`search.alerts`): ``SavedSearch`` (a user's saved supplier
+search or RFQ alert) with ``SavedSearchTerm`` rows, its RFQ-alert filters denormalised so that
+publication evaluates every alert in SQL; ``AlertDigestItem``, one row per user alerted about
+an RFQ (instant ones recorded as sent, digest ones waiting for ``send_alert_digests``).
 """
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -94,3 +100,76 @@ class PendingIndexOperation(models.Model):
 
     def __str__(self):
         return f"{self.backend} {self.action} {self.profile_id}"
+
+
+class SavedSearch(models.Model):
+    """A search a user saved: a supplier search (``query`` holds the search page's parameters) or
+    an RFQ alert (``query`` holds ``q``, ``sector``, ``skill``, ``material``, ``department``,
+    ``postal_code``/``insee`` and ``radius_km``).
+
+    For RFQ alerts the filters are also stored as ``SavedSearchTerm`` rows and the centre as
+    ``latitude``/``longitude`` (+ ``radius_km``), written by :func:`search.alerts.save_search`,
+    so that publishing an RFQ finds the matching alerts with indexed SQL.
+    """
+
+    class Kind(models.TextChoices):
+        SUPPLIERS = "suppliers", _("recherche de fournisseurs")
+        RFQS = "rfqs", _("alerte consultations")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_searches")
+    organisation = models.ForeignKey(
+        "accounts.Organisation", on_delete=models.CASCADE, null=True, blank=True, related_name="saved_searches"
+    )
+    name = models.CharField(_("nom"), max_length=120)
+    kind = models.CharField(_("type"), max_length=10, choices=Kind.choices, default=Kind.SUPPLIERS)
+    query = models.JSONField(_("critères"), default=dict, blank=True)
+    alerts_enabled = models.BooleanField(_("alertes activées"), default=True)
+    text = models.CharField(max_length=500, blank=True)
+    latitude = models.FloatField(null=True, blank=True, db_index=True)
+    longitude = models.FloatField(null=True, blank=True, db_index=True)
+    radius_km = models.FloatField(null=True, blank=True)
+    created_at = models.DateTimeField(_("créée le"), default=timezone.now, editable=False)
+    last_notified_at = models.DateTimeField(_("dernière alerte le"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("recherche enregistrée")
+        verbose_name_plural = _("recherches enregistrées")
+        indexes = [models.Index(fields=["kind", "alerts_enabled"], name="search_saved_kind_alerts")]
+
+    def __str__(self):
+        return self.name
+
+
+class SavedSearchTerm(models.Model):
+    """One filter value of an RFQ alert: ``facet`` is ``sector``, ``skill``, ``material`` or ``departement``."""
+
+    saved_search = models.ForeignKey(SavedSearch, on_delete=models.CASCADE, related_name="terms")
+    facet = models.CharField(max_length=20)
+    value = models.CharField(max_length=100)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["saved_search", "facet", "value"], name="search_saved_term_unique"),
+        ]
+        indexes = [models.Index(fields=["facet", "value"], name="search_saved_term_value")]
+
+
+class AlertDigestItem(models.Model):
+    """One user alerted about one RFQ. Instant alerts are recorded already sent, so that a
+    repeated evaluation never alerts twice; daily-digest ones wait (``sent_at`` empty) for
+    ``manage.py send_alert_digests``."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
+    rfq = models.ForeignKey("rfq.RFQ", on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(_("motif"), max_length=300, blank=True)
+    instant = models.BooleanField(default=False)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    sent_at = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        constraints = [models.UniqueConstraint(fields=["user", "rfq"], name="search_alert_once_per_user_rfq")]
+        verbose_name = _("alerte consultation")
+        verbose_name_plural = _("alertes consultations")
