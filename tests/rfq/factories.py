@@ -63,6 +63,9 @@ class LotLineFactory(factory.django.DjangoModelFactory):
 
 
 class PublishedRFQFactory(RFQFactory):
+    class Meta:
+        skip_postgeneration_save = True
+
     status = RFQ.Status.PUBLISHED
     published_at = factory.LazyFunction(timezone.now)
 
@@ -114,3 +117,29 @@ class SubmittedQuoteFactory(factory.django.DjangoModelFactory):
             total=total,
             submitted_at=obj.submitted_at,
         )
+
+
+# --- helpers for tests going through rfq.quoting ---------------------------------------------
+
+
+def priced_lines(rfq, price="10.00", *, lots=None):
+    """QuoteLineData pricing every line of ``rfq`` (or of the lots numbered in ``lots``)."""
+    from rfq.quoting import QuoteLineData
+
+    lines = LotLine.objects.filter(lot__rfq=rfq).order_by("lot__number", "number")
+    if lots is not None:
+        lines = lines.filter(lot__number__in=lots)
+    return [QuoteLineData(lot_line_id=line.pk, unit_price=Decimal(price)) for line in lines]
+
+
+def pass_deadline(rfq, *, close=True):
+    """Move the deadline into the past (as if time passed) and, with ``close``, run the closing."""
+    from rfq.services import close_rfq
+
+    RFQ.objects.filter(pk=rfq.pk).update(quote_deadline=timezone.now() - timedelta(minutes=1),
+                                         questions_deadline=timezone.now() - timedelta(hours=1))
+    rfq.refresh_from_db()
+    if close:
+        close_rfq(rfq)
+        rfq.refresh_from_db()
+    return rfq
