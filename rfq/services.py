@@ -18,7 +18,6 @@ from zoneinfo import ZoneInfo
 
 from django.db import transaction
 from django.db.models.functions import Now
-from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -80,11 +79,8 @@ class LotData:
 
 
 def rfq_url(rfq) -> str:
-    """The RFQ's page (the route is added by the supplier pages; the literal path until then)."""
-    try:
-        return rfq.get_absolute_url()
-    except NoReverseMatch:
-        return f"/consultations/{rfq.reference}/"
+    """The RFQ's page, the link of every notification about it."""
+    return rfq.get_absolute_url()
 
 
 def _paris(moment: datetime | None) -> str:
@@ -260,7 +256,8 @@ def _clean_values(rfq, changes: dict, now) -> dict:
     for key, label in (("quote_deadline", _("date limite des offres")), ("questions_deadline", _("date limite des questions"))):
         if key in values:
             values[key] = _aware(values[key], label)
-            if values[key] is not None and values[key] <= now:
+            # An edit form sends the deadlines back unchanged: only a new value must be in the future.
+            if values[key] is not None and values[key] != getattr(rfq, key) and values[key] <= now:
                 raise RFQError(_("La %(field)s est déjà passée.") % {"field": label}, code="deadline_past")
     quote_deadline = values.get("quote_deadline", rfq.quote_deadline)
     questions_deadline = values.get("questions_deadline", rfq.questions_deadline)

@@ -522,3 +522,23 @@ def test_supplier_cannot_cancel_a_buyers_rfq(published_rfq, supplier):
     with pytest.raises(RFQError) as error:
         services.cancel_rfq(supplier.user, published_rfq, "Sabotage")
     assert error.value.code == "not_buyer"
+
+
+def test_an_edit_form_may_send_back_a_questions_deadline_already_passed(published_rfq, buyer):
+    passed = timezone.now() - timedelta(hours=1)
+    RFQ.objects.filter(pk=published_rfq.pk).update(questions_deadline=passed)
+    published_rfq.refresh_from_db()
+
+    services.update_rfq(buyer.user, published_rfq, title="Usinage d'axes (inox)", questions_deadline=published_rfq.questions_deadline,
+                        quote_deadline=published_rfq.quote_deadline)
+    published_rfq.refresh_from_db()
+    assert published_rfq.title == "Usinage d'axes (inox)"
+
+    with pytest.raises(RFQError) as error:
+        services.update_rfq(buyer.user, published_rfq, questions_deadline=passed - timedelta(minutes=1))
+    assert error.value.code == "deadline_past"
+
+
+def test_notifications_link_to_the_rfq_page(published_rfq, buyer, supplier):
+    services.invite_suppliers(buyer.user, published_rfq, [supplier.organisation])
+    assert Notification.objects.get(kind="rfq.published_invited").url == f"/consultations/{published_rfq.reference}/"
