@@ -518,7 +518,7 @@ def _close(rfq_id, *, actor=None, now=None) -> tuple[RFQ | None, bool]:
         due = RFQ.objects.select_for_update().filter(pk=rfq_id, status=RFQ.Status.PUBLISHED)
         # The database clock decides, as for quote submissions (docs/RFQ.md).
         due = due.filter(quote_deadline__lte=now if now is not None else Now())
-        rfq = due.select_related("buyer").first()
+        rfq = due.first()
         if rfq is None:
             return RFQ.objects.filter(pk=rfq_id).first(), False
         rfq.status = RFQ.Status.CLOSED
