@@ -12,6 +12,7 @@ from .billing import build_billing
 from .context import DemoContext
 from .organisations import build_organisations
 from .pages import build_pages
+from .rfqs import build_rfqs
 from .suppliers import build_supplier_profiles
 
 Step = Callable[[DemoContext], None]
@@ -22,4 +23,5 @@ STEPS: tuple[Step, ...] = (
     build_supplier_profiles,
     build_billing,
     build_pages,
+    build_rfqs,
 )
