@@ -153,8 +153,8 @@ def withdraw_quote(request, reference):
     except _NotForThisViewer as refused:
         return refused.response
     quote = selectors.live_quote_of(rfq, organisation)
-    if quote is None or not quote.is_submitted:
-        messages.info(request, _("Vous n'avez pas d'offre soumise à retirer."))
+    if quote is None:
+        messages.info(request, _("Vous n'avez pas d'offre à retirer."))
         return redirect("rfq:quote", reference=rfq.reference)
     form = WithdrawQuoteForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
