@@ -9,4 +9,4 @@ class RfqConfig(AppConfig):
 
     def ready(self):
         # Notification kinds register themselves at import.
-        from . import notifications, quote_notifications  # noqa: F401
+        from . import messaging, notifications, quote_notifications  # noqa: F401
