@@ -1,55 +1,599 @@
-"""The Elasticsearch backend's slot (to be built next): same interface, same contract suite.
+"""The Elasticsearch backend: same interface and same contract suite as the database backend.
 
-Design, so that the contract in :mod:`search.backends.base` holds unchanged:
-
-* one shared client per process (``from_settings`` reads ``ELASTICSEARCH_URL`` and
-  ``SEARCH_ELASTICSEARCH_INDEX``; :func:`search.backends.get_backend` caches the instance);
-* an index per name (tests use a fresh name each, then ``drop_index``), mapping built with
-  ``elasticsearch.dsl``: the text fields of ``SupplierDocument`` analysed by a custom French
-  analyzer (``elision``, ``lowercase``, ``stop`` ``_french_``, ``asciifolding``, ``stemmer``
-  ``light_french`` — all available on the loopback node) plus a ``*.stems`` sub-field fed with
-  :func:`search.text.analyzed_text` under a whitespace analyzer, for parity with the database
-  backend; ``terms.*`` as ``keyword``; ``sites`` as ``geo_point`` list; the whole document in
-  ``_source`` minus the text fields;
-* no ``synonym`` filter (the loopback node has none): queries are built from
-  :func:`search.synonyms.expand`, a ``bool.must`` per concept with a ``bool.should`` of
-  ``match`` (operator ``and``) per alternative;
-* filters in ``bool.filter`` (``terms`` per facet, ``geo_distance`` with the radius widened by
-  ``BBOX_MARGIN_KM`` and the exact ``haversine_km`` test applied to the returned sites, as in the
-  database backend); facets as ``terms`` aggregations; relevance via ``function_score`` with the
-  weights of :func:`search.backends.base.relevance`, or the same formula re-applied in Python on
-  a bounded candidate window;
-* writes with ``refresh="wait_for"`` so that a deletion is visible at once; connection errors
-  raised as ``SearchBackendUnavailable`` (the sync records them for retry, searches fall back).
+* **Client**: the process's shared client (:func:`search.backends.es_client.client_for`);
+  :func:`search.backends.get_backend` caches the backend itself. Every client error becomes
+  ``SearchBackendUnavailable``: the sync records the change for retry, searches fall back.
+* **Index**: an ``elasticsearch.dsl`` Document (``SupplierIndexDocument``). Text fields are
+  analysed by a custom French analyzer (``elision``, ``lowercase``, ``stop`` ``_french_``,
+  ``asciifolding``, ``light_french`` stemmer); beside each, a ``*_stems`` field holds
+  :func:`search.text.analyzed_text` under the standard analyzer, so that every stem the database
+  backend matches, this one matches too. Facet values are ``keyword`` fields under ``terms``,
+  every site is a point of the ``points`` ``geo_point`` list. Text fields stay in ``_source``
+  (the highlighter reads them) but are left out of search responses.
+* **Versioned indexes behind an alias**: the backend's ``index`` name is an alias on
+  ``<alias>-v<timestamp>``. :meth:`rebuild` loads a new version, swaps the alias in one
+  ``update_aliases`` call and deletes the old version: searches never see an empty or half-built
+  index. While it loads, the ``<alias>-next`` alias names the new version and every write goes to
+  both; writes carry an external version (the time their documents were read), so a rebuild
+  batch read before a change can never overwrite that change.
+* **Writes** use ``refresh="wait_for"``: a deletion is out of the results when ``delete`` returns.
+* **Queries**: no ``synonym`` filter (the loopback node has none): the concepts of
+  :func:`search.synonyms.expand` give a ``bool.must`` per concept, a ``bool.should`` per
+  alternative, and per word the French field (fuzzy: ``AUTO``, prefix 1) or the stems field.
+  Query text only ever reaches ``match`` queries, never a query-string syntax.
+* **Radius**: ``geo_distance`` at ``radius − BBOX_MARGIN_KM`` is certainly inside; the thin ring
+  up to ``radius + BBOX_MARGIN_KM`` is fetched and decided by :func:`haversine_km`, as the
+  database backend does; the survivors join the filter by id. Totals and facets (``terms``
+  aggregations) are then exact.
+* **Relevance**: ``function_score`` orders a bounded window with the weights of
+  :func:`search.backends.base.relevance`; that formula is then re-applied in Python to the window
+  (text score = the named text query's score ÷ the best text score), so the scores and the
+  tie-break (name, then id) are those of the database backend. See docs/SEARCH.md.
 """
 from __future__ import annotations
 
-from django.conf import settings
+import logging
+import math
+import time
+from typing import Iterable
 
-from .base import SearchBackend
+from django.conf import settings
+from elasticsearch.dsl import (
+    Boolean,
+    Document,
+    GeoPoint,
+    Index,
+    InnerDoc,
+    Integer,
+    Keyword,
+    Long,
+    MetaField,
+    Object,
+    Text,
+    analyzer,
+    token_filter,
+)
+
+from marketplace.geo.services import haversine_km
+
+from ..documents import SupplierDocument, build_documents
+from ..query import SupplierQuery
+from ..synonyms import Concept, expand
+from ..text import STOPWORDS, analyzed_text, fold, stem, words
+from . import es_client
+from .base import (
+    FACETS,
+    MAX_COUNTED_CERTIFICATIONS,
+    PROXIMITY_SCALE_KM,
+    WEIGHT_CERTIFICATION,
+    WEIGHT_PROXIMITY,
+    WEIGHT_TAXONOMY,
+    WEIGHT_TEXT,
+    WEIGHT_VERIFIED,
+    Progress,
+    SearchBackend,
+    SearchResult,
+    build_hit,
+    relevance,
+    taxonomy_match,
+)
+from .database import BBOX_MARGIN_KM
+
+logger = logging.getLogger("marketplace.search")
+
+BATCH_SIZE = 200
+# Relevance is re-scored in Python over this many candidates beyond the requested page; the
+# window never exceeds Elasticsearch's default max_result_window.
+WINDOW_SLACK = 50
+MAX_WINDOW = 10_000
+FACET_SIZE = 1_000
+# Field weights, as the database backend's bm25 column weights (name, skills, body, other).
+TEXT_FIELDS = {"name": 10.0, "skills": 4.0, "body": 1.0, "other": 0.5}
+HEAVY_FIELDS = [f"{field}_text" for field in TEXT_FIELDS]
+FRENCH_ARTICLES = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
+
+french = analyzer(
+    "supplier_french",
+    tokenizer="standard",
+    filter=[
+        token_filter("supplier_elision", type="elision", articles_case=True, articles=FRENCH_ARTICLES),
+        "lowercase",
+        token_filter("supplier_french_stop", type="stop", stopwords="_french_"),
+        "asciifolding",
+        token_filter("supplier_light_french", type="stemmer", language="light_french"),
+    ],
+)
+# The stems fields already hold search.text.analyze() output ([a-z0-9]+ words): the built-in
+# standard analyzer (no stop words) only splits them (the loopback node has no whitespace tokenizer).
+stems = "standard"
+
+
+class FacetTerms(InnerDoc):
+    sector = Keyword(multi=True)
+    skill = Keyword(multi=True)
+    material = Keyword(multi=True)
+    certification = Keyword(multi=True)
+    region = Keyword(multi=True)
+    departement = Keyword(multi=True)
+    headcount = Keyword(multi=True)
+    batch = Keyword(multi=True)
+
+
+class SupplierIndexDocument(Document):
+    """One published supplier profile, as Elasticsearch stores it (built from ``SupplierDocument``)."""
+
+    id = Long()
+    slug = Keyword()
+    name = Keyword(index=False)
+    sort_name = Keyword()
+    siret = Keyword()
+    commune = Keyword(index=False)
+    postal_code = Keyword()
+    verified = Boolean()
+    headcount_band = Keyword()
+    counted_certifications = Integer()
+    skills = Object(enabled=False)
+    sectors = Object(enabled=False)
+    certifications = Object(enabled=False)
+    sites = Object(enabled=False)
+    terms = Object(FacetTerms)
+    points = GeoPoint(multi=True)
+    name_text = Text(analyzer=french)
+    skills_text = Text(analyzer=french)
+    body_text = Text(analyzer=french)
+    other_text = Text(analyzer=french)
+    name_stems = Text(analyzer=stems)
+    skills_stems = Text(analyzer=stems)
+    body_stems = Text(analyzer=stems)
+    other_stems = Text(analyzer=stems)
+
+    class Meta:
+        dynamic = MetaField("strict")
+        # Derived from the text fields: indexed, never returned.
+        source = MetaField(excludes=["*_stems"])
+
+    @classmethod
+    def from_supplier(cls, document: SupplierDocument) -> "SupplierIndexDocument":
+        data = document.as_dict()
+        for field in TEXT_FIELDS:
+            data[f"{field}_stems"] = analyzed_text(data[f"{field}_text"])
+        data["sort_name"] = fold(document.name)[:200]
+        data["counted_certifications"] = min(len(document.certifications), MAX_COUNTED_CERTIFICATIONS)
+        data["points"] = [{"lat": site.latitude, "lon": site.longitude} for site in document.sites]
+        return cls(meta={"id": document.id}, **data)
+
+
+def supplier_from_source(source: dict) -> SupplierDocument:
+    """The ``SupplierDocument`` of a hit (text fields are not returned: they come back empty)."""
+    fields = SupplierDocument.__dataclass_fields__
+    return SupplierDocument.from_dict({key: value for key, value in source.items() if key in fields})
 
 
 class ElasticsearchBackend(SearchBackend):
     name = "elasticsearch"
 
-    def __init__(self, *, url: str, index: str):
-        raise NotImplementedError("planned for the next session; see the module docstring")
+    def __init__(self, *, url: str, index: str, refresh_interval: str | None = None):
+        self.url = url
+        self.alias = index
+        self.next_alias = f"{index}-next"
+        # None keeps Elasticsearch's 1 s; tests use a short one, since every write waits for it.
+        self.refresh_interval = refresh_interval
+        self.client = es_client.client_for(url)
 
     @classmethod
     def from_settings(cls) -> "ElasticsearchBackend":
-        return cls(url=settings.ELASTICSEARCH_URL, index=settings.SEARCH_ELASTICSEARCH_INDEX)
+        return cls(
+            url=settings.ELASTICSEARCH_URL,
+            index=settings.SEARCH_ELASTICSEARCH_INDEX,
+            refresh_interval=getattr(settings, "SEARCH_ELASTICSEARCH_REFRESH_INTERVAL", None),
+        )
 
-    def index(self, documents):  # pragma: no cover - not built yet
-        raise NotImplementedError
+    def _call(self, what: str, method, **kwargs):
+        try:
+            return method(**kwargs)
+        except es_client.client_errors() as exc:
+            raise es_client.unavailable(exc, what) from exc
 
-    def delete(self, ids):  # pragma: no cover
-        raise NotImplementedError
+    # --- indexes and the alias ---------------------------------------------------------------
+    def _new_version(self) -> str:
+        name = f"{self.alias}-v{time.strftime('%Y%m%d%H%M%S')}{time.time_ns() % 1_000_000_000:09d}"
+        index = Index(name)
+        index.settings(number_of_shards=1, number_of_replicas=0)
+        if self.refresh_interval:
+            index.settings(refresh_interval=self.refresh_interval)
+        index.document(SupplierIndexDocument)
+        self._call("create an index", index.create, using=self.client)
+        return name
 
-    def search(self, query):  # pragma: no cover
-        raise NotImplementedError
+    def _aliases(self) -> dict[str, list[str]]:
+        """Alias name → index versions behind it, for this backend's alias and its ``-next`` alias."""
+        response = self._call(
+            "read the aliases",
+            self.client.options(ignore_status=404).indices.get_alias,
+            name=[self.alias, self.next_alias],
+        )
+        found: dict[str, list[str]] = {self.alias: [], self.next_alias: []}
+        for index, entry in response.body.items():
+            for alias in entry.get("aliases", {}) if isinstance(entry, dict) else ():
+                if alias in found:
+                    found[alias].append(index)
+        return {alias: sorted(names) for alias, names in found.items()}
 
-    def rebuild(self, progress=None):  # pragma: no cover
-        raise NotImplementedError
+    def _versions_behind(self, alias: str) -> list[str]:
+        return self._aliases()[alias]
 
-    def health(self) -> bool:  # pragma: no cover
-        return False
+    def create_index(self) -> str:
+        """Make sure the alias names an index (creating an empty version if needed); returns its name."""
+        current = self._versions_behind(self.alias)
+        if current:
+            return current[-1]
+        name = self._new_version()
+        self._call("create the alias", self.client.indices.put_alias, index=name, name=self.alias)
+        return name
+
+    def drop_index(self) -> None:
+        """Delete every version of this index and its aliases (tests; a full reset)."""
+        response = self._call(
+            "list the index versions", self.client.options(ignore_status=404).indices.get, index=f"{self.alias}-v*"
+        )
+        for name in response.body:
+            self._call("delete an index", self.client.options(ignore_status=404).indices.delete, index=name)
+
+    def health(self) -> bool:
+        try:
+            return bool(self.client.indices.exists_alias(name=self.alias))
+        except es_client.client_errors():
+            return False
+
+    # --- writing -----------------------------------------------------------------------------
+    def index(self, documents: Iterable[SupplierDocument], *, version: int | None = None) -> None:
+        documents = list(documents)
+        if documents:
+            self._write(
+                [("index", d.id, SupplierIndexDocument.from_supplier(d).to_dict()) for d in documents],
+                version=version,
+            )
+
+    def delete(self, ids: Iterable[int]) -> None:
+        ids = sorted({int(pk) for pk in ids})
+        if ids:
+            self._write([("delete", pk, None) for pk in ids])
+
+    def _write(self, actions, *, version: int | None = None) -> None:
+        """Bulk ``actions`` to the alias and, during a rebuild, to the version being loaded."""
+        aliases = self._aliases()
+        if not aliases[self.alias]:
+            self.create_index()  # first write ever: no rebuild has run yet
+        targets = [self.alias] + ([self.next_alias] if aliases[self.next_alias] else [])
+        version = version or time.time_ns() // 1000
+        operations = []
+        for target in targets:
+            for action, pk, source in actions:
+                operations.append({action: {"_index": target, "_id": pk, "version": version, "version_type": "external_gte"}})
+                if source is not None:
+                    operations.append(source)
+        response = self._call(
+            "write documents", self.client.bulk, operations=operations, refresh="wait_for", require_alias=True
+        )
+        if response["errors"]:
+            self._check_items(response["items"])
+
+    def _check_items(self, items) -> None:
+        for item in items:
+            (action, result), = item.items()
+            error = result.get("error")
+            if not error or result.get("status") == 409:  # 409: a newer version is already there
+                continue
+            if self.next_alias in str(error.get("reason", "")):
+                continue  # the rebuild finished between our look-up and the write
+            if action == "delete" and result.get("status") == 404:
+                continue
+            raise es_client.unavailable(RuntimeError(error), f"{action} document {result.get('_id')}")
+
+    def rebuild(self, progress: Progress | None = None) -> int:
+        """Load a new index version from the published profiles, swap the alias, drop the old versions."""
+        from suppliers.models import SupplierProfile
+
+        new = self._new_version()
+        try:
+            self._call("mark the rebuild", self.client.indices.put_alias, index=new, name=self.next_alias)
+            ids = list(SupplierProfile.objects.published().order_by("pk").values_list("pk", flat=True))
+            written = 0
+            for start in range(0, len(ids), BATCH_SIZE):
+                version = time.time_ns() // 1000  # before reading: a change made after wins
+                documents = build_documents(ids[start : start + BATCH_SIZE])
+                self._load(new, documents, version)
+                written += len(documents)
+                if progress:
+                    progress(len(documents))
+            self._call("refresh the new index", self.client.indices.refresh, index=new)
+            old = self._versions_behind(self.alias)
+            actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
+            actions += [{"add": {"index": new, "alias": self.alias}}, {"remove": {"index": new, "alias": self.next_alias}}]
+            self._call("swap the alias", self.client.indices.update_aliases, actions=actions)
+        except BaseException:
+            self.client.options(ignore_status=404).indices.delete(index=new)
+            raise
+        for name in old:
+            self._call("delete the old index", self.client.options(ignore_status=404).indices.delete, index=name)
+        return written
+
+    def _load(self, index: str, documents: list[SupplierDocument], version: int) -> None:
+        operations = []
+        for document in documents:
+            operations.append({"index": {"_index": index, "_id": document.id, "version": version, "version_type": "external_gte"}})
+            operations.append(SupplierIndexDocument.from_supplier(document).to_dict())
+        if operations:
+            response = self._call("load documents", self.client.bulk, operations=operations)
+            if response["errors"]:
+                self._check_items(response["items"])
+
+    # --- searching ---------------------------------------------------------------------------
+    def search(self, query: SupplierQuery) -> SearchResult:
+        concepts = expand(query.text)
+        result = self._search_with(query, concepts, fuzzy=False)
+        if concepts and result.total == 0:
+            # Nothing matches the words as typed: a second pass forgives typos. Typos never add
+            # hits to a query that has some, so results stay those of the database backend.
+            result = self._search_with(query, concepts, fuzzy=True)
+        return result
+
+    def _search_with(self, query: SupplierQuery, concepts: list[Concept], *, fuzzy: bool) -> SearchResult:
+        text = text_query(concepts, fuzzy=fuzzy) if concepts else None
+        filters = self._filters(query, text)
+        aggs = {facet: {"terms": {"field": f"terms.{facet}", "size": FACET_SIZE}} for facet in FACETS} if query.facets else None
+
+        if query.sort == "relevance":
+            hits, total, aggregations = self._by_relevance(query, concepts, text, filters, aggs)
+        else:
+            hits, total, aggregations = self._by_field(query, concepts, text, filters, aggs)
+        facets = {facet: {} for facet in FACETS} if query.facets else {}
+        for facet in facets:
+            buckets = aggregations[facet]["buckets"]
+            facets[facet] = {b["key"]: b["doc_count"] for b in sorted(buckets, key=lambda b: (-b["doc_count"], b["key"]))}
+        return SearchResult(total=total, hits=hits, facets=facets, query=query, backend=self.name)
+
+    def _search(self, **body):
+        return self._call("search", self.client.search, index=self.alias, **body)
+
+    def _filters(self, query: SupplierQuery, text: dict | None) -> list[dict]:
+        filters = [{"terms": {f"terms.{facet}": list(values)}} for facet, values in query.term_filters().items()]
+        if query.verified_only:
+            filters.append({"term": {"verified": True}})
+        if query.radius_km is not None:
+            filters.append(self._radius_filter(query, filters, text))
+        return filters
+
+    def _radius_filter(self, query: SupplierQuery, filters: list[dict], text: dict | None) -> dict:
+        """Suppliers with a site within the radius, decided by ``haversine_km`` at the boundary."""
+        point = {"lat": query.location.latitude, "lon": query.location.longitude}
+        inner = query.radius_km - BBOX_MARGIN_KM
+        inside = {"geo_distance": {"distance": f"{inner}km", "points": point}} if inner > 0 else None
+        ring = {
+            "bool": {
+                "filter": [*filters, {"geo_distance": {"distance": f"{query.radius_km + BBOX_MARGIN_KM}km", "points": point}}],
+                "must": [text] if text else [],
+                "must_not": [inside] if inside else [],
+            }
+        }
+        response = self._search(query=ring, size=MAX_WINDOW, source=["sites"])
+        kept = [
+            int(hit["_id"])
+            for hit in response["hits"]["hits"]
+            if any(
+                haversine_km(point["lat"], point["lon"], site["latitude"], site["longitude"]) <= query.radius_km
+                for site in hit["_source"].get("sites", [])
+            )
+        ]
+        either = [{"ids": {"values": [str(pk) for pk in kept]}}] + ([inside] if inside else [])
+        return {"bool": {"should": either, "minimum_should_match": 1}}
+
+    def _by_field(self, query, concepts, text, filters, aggs):
+        """sort=name / distance: Elasticsearch sorts and pages; scores are still reported."""
+        if query.sort == "distance":
+            point = {"lat": query.location.latitude, "lon": query.location.longitude}
+            order = [{"_geo_distance": {"points": point, "order": "asc", "unit": "km", "mode": "min", "distance_type": "arc"}}]
+        else:
+            order = []
+        order += [{"sort_name": "asc"}, {"id": "asc"}]
+        response = self._search(
+            query={"bool": {"must": [text] if text else [], "filter": filters}},
+            sort=order,
+            from_=query.offset,
+            size=max(0, min(query.page_size, MAX_WINDOW - query.offset)),
+            track_total_hits=True,
+            track_scores=True,
+            include_named_queries_score=bool(text),
+            source={"excludes": HEAVY_FIELDS},
+            aggs=aggs,
+            highlight=highlight_request(text),
+        )
+        best = response["hits"]["max_score"] or 0.0
+        hits = [
+            self._hit(hit, query, concepts, text_score(hit, best)) for hit in response["hits"]["hits"]
+        ]
+        return hits, response["hits"]["total"]["value"], response.get("aggregations")
+
+    def _by_relevance(self, query, concepts, text, filters, aggs):
+        """Order a window with ``function_score``, then re-score it exactly and cut the page."""
+        best = 0.0
+        total = aggregations = None
+        if text:
+            first = self._search(
+                query={"bool": {"must": [text], "filter": filters}}, size=1, track_total_hits=True, aggs=aggs, source=False
+            )
+            best = first["hits"]["max_score"] or 0.0
+            total, aggregations = first["hits"]["total"]["value"], first.get("aggregations")
+            if not total:
+                return [], 0, aggregations
+        window = min(query.offset + query.page_size + WINDOW_SLACK, MAX_WINDOW)
+        response = self._search(
+            query=ranking_query(query, concepts, text, filters, best),
+            sort=[{"_score": "desc"}, {"sort_name": "asc"}, {"id": "asc"}],
+            size=window,
+            track_total_hits=True,
+            include_named_queries_score=bool(text),
+            source={"excludes": HEAVY_FIELDS},
+            aggs=None if text else aggs,
+        )
+        if not text:
+            total, aggregations = response["hits"]["total"]["value"], response.get("aggregations")
+        scored = []
+        for hit in response["hits"]["hits"]:
+            document = supplier_from_source(hit["_source"])
+            scored.append((self._score(document, query, concepts, text_score(hit, best)), fold(document.name)[:200], document.id, hit))
+        scored.sort(key=lambda row: (-row[0], row[1], row[2]))
+        page = scored[query.offset : query.offset + query.page_size]
+        highlights = self._highlights([row[2] for row in page], text) if text and page else {}
+        hits = []
+        for score, _, pk, hit in page:
+            result = build_hit(supplier_from_source(hit["_source"]), query, concepts, score=score)
+            result.highlights = highlights.get(pk, [])
+            hits.append(result)
+        return hits, total, aggregations
+
+    def _highlights(self, ids: list[int], text: dict) -> dict[int, list[str]]:
+        response = self._search(
+            query={"bool": {"must": [text], "filter": [{"ids": {"values": [str(pk) for pk in ids]}}]}},
+            size=len(ids),
+            source=False,
+            highlight=highlight_request(text),
+        )
+        return {int(hit["_id"]): fragments(hit) for hit in response["hits"]["hits"]}
+
+    @staticmethod
+    def _score(document: SupplierDocument, query: SupplierQuery, concepts, text: float) -> float:
+        distance = None
+        if query.location is not None and document.sites:
+            point = query.location
+            distance = min(haversine_km(point.latitude, point.longitude, s.latitude, s.longitude) for s in document.sites)
+        held = {(facet, value) for facet in ("skill", "material") for value in document.terms.get(facet, [])}
+        return relevance(
+            text=text,
+            taxonomy=taxonomy_match(held, concepts),
+            verified=document.verified,
+            certifications=len(document.certifications),
+            distance_km=distance,
+        )
+
+    def _hit(self, hit: dict, query: SupplierQuery, concepts, text: float):
+        document = supplier_from_source(hit["_source"])
+        result = build_hit(document, query, concepts, score=self._score(document, query, concepts, text))
+        result.highlights = fragments(hit)
+        return result
+
+
+# --- query building ----------------------------------------------------------------------------
+def text_query(concepts: list[Concept], *, fuzzy: bool = False) -> dict:
+    """Every concept must match, through any of its alternatives; named ``text`` for its score.
+
+    With ``fuzzy``, the words the user typed (a concept's first alternative) match with
+    ``fuzziness: AUTO`` and ``prefix_length: 1``; the taxonomy's terms, spelt right, stay exact.
+    """
+    return {
+        "bool": {
+            "must": [
+                {
+                    "bool": {
+                        "should": [
+                            alternative_query(alternative, fuzzy=fuzzy and position == 0)
+                            for position, alternative in enumerate(concept.alternatives)
+                        ],
+                        "minimum_should_match": 1,
+                    }
+                }
+                for concept in concepts
+            ],
+            "_name": "text",
+        }
+    }
+
+
+def alternative_query(alternative, *, fuzzy: bool = False) -> dict:
+    """Every word of the alternative, in any field: French analysis (or fuzzy) or our stems."""
+    pairs = [(word, stem(word)) for word in words(alternative.text) if word not in STOPWORDS]
+    if [s for _, s in pairs] != list(alternative.tokens):
+        pairs = [(token, token) for token in alternative.tokens]
+    clauses = []
+    for word, token in pairs:
+        clauses.append(
+            {
+                "bool": {
+                    "should": [
+                        {
+                            "multi_match": {
+                                "query": word,
+                                "fields": [f"{field}_text^{boost}" for field, boost in TEXT_FIELDS.items()],
+                                "type": "most_fields",
+                                "operator": "and",
+                                **({"fuzziness": "AUTO", "prefix_length": 1} if fuzzy else {}),
+                            }
+                        },
+                        {
+                            "multi_match": {
+                                "query": token,
+                                "fields": [f"{field}_stems^{boost}" for field, boost in TEXT_FIELDS.items()],
+                                "type": "most_fields",
+                            }
+                        },
+                    ],
+                    "minimum_should_match": 1,
+                }
+            }
+        )
+    return {"bool": {"must": clauses}}
+
+
+def ranking_query(query: SupplierQuery, concepts, text: dict | None, filters: list[dict], best_text: float) -> dict:
+    """``function_score`` with the weights of :func:`relevance` (the window's order, not the final score)."""
+    functions = [{"weight": 1}]  # every document matches a function, so the sum never defaults to 1
+    functions.append({"filter": {"term": {"verified": True}}, "weight": WEIGHT_VERIFIED})
+    functions.append({"field_value_factor": {"field": "counted_certifications", "factor": WEIGHT_CERTIFICATION, "missing": 0}})
+    for concept in concepts:
+        held = [{"terms": {"terms.skill": sorted(concept.skills)}}] if concept.skills else []
+        held += [{"terms": {"terms.material": sorted(concept.materials)}}] if concept.materials else []
+        if held:
+            functions.append(
+                {"filter": {"bool": {"should": held, "minimum_should_match": 1}}, "weight": WEIGHT_TAXONOMY / len(concepts)}
+            )
+    if query.location is not None:
+        point = {"lat": query.location.latitude, "lon": query.location.longitude}
+        functions.append(
+            {
+                "exp": {"points": {"origin": point, "scale": f"{PROXIMITY_SCALE_KM}km", "decay": math.exp(-1)}, "multi_value_mode": "min"},
+                "weight": WEIGHT_PROXIMITY,
+            }
+        )
+    if text and best_text > 0:
+        scored = {"bool": {"must": [text], "filter": filters, "boost": WEIGHT_TEXT / best_text}}
+        boost_mode = "sum"
+    else:
+        scored = {"bool": {"filter": filters}}
+        boost_mode = "replace"
+    return {"function_score": {"query": scored, "functions": functions, "score_mode": "sum", "boost_mode": boost_mode}}
+
+
+def text_score(hit: dict, best: float) -> float:
+    """The hit's text score normalised by the best one (0..1), as the database backend does."""
+    matched = hit.get("matched_queries")
+    if not best or not isinstance(matched, dict):
+        return 0.0
+    return min(1.0, matched.get("text", 0.0) / best)
+
+
+def highlight_request(text: dict | None) -> dict | None:
+    if not text:
+        return None
+    return {
+        "encoder": "html",  # fragments are HTML-escaped, only our <mark> tags are markup
+        "pre_tags": ["<mark>"],
+        "post_tags": ["</mark>"],
+        "fields": {"body_text": {"number_of_fragments": 2, "fragment_size": 160}},
+        "highlight_query": text,
+    }
+
+
+def fragments(hit: dict, limit: int = 2) -> list[str]:
+    """The highlighter's fragments cut at line breaks, keeping the lines with a mark."""
+    lines = [line.strip() for fragment in hit.get("highlight", {}).get("body_text", []) for line in fragment.splitlines()]
+    return [line for line in lines if "<mark>" in line][:limit]
