@@ -68,13 +68,29 @@ MATCH_LIMIT = 50
 # (400 where the input is at fault, 409 for a transition that the state forbids).
 FORBIDDEN_CODES = frozenset({
     "not_buyer", "not_member", "not_supplier", "no_access", "cannot_quote", "not_invited", "own_organisation",
-    "forbidden",
+    "quota_exceeded", "forbidden",
 })
 CONFLICT_CODES = frozenset({
     "not_editable", "deadline_passed", "not_draft", "not_open", "not_published", "questions_closed",
-    "already_submitted", "duplicate_quote", "not_cancellable", "already_declined", "already_quoted",
-    "not_closed", "already_opened", "not_opened", "sealed", "already_awarded", "not_withdrawable",
+    "already_submitted", "duplicate_quote", "not_cancellable", "already_declined", "already_quoted", "not_live",
+    "sealed", "already_opened", "not_opened", "wrong_state", "not_submitted", "tampered",
 })
+BAD_INPUT_CODES = frozenset({
+    "invalid_award", "unknown_lot", "unknown_quote", "incomplete_quote", "unknown_line", "invalid_lines",
+    "invalid_price", "no_lines", "partial_lot", "invalid_lead_time", "invalid_validity", "invalid_comments",
+    "reason_required", "bad_lot",
+})
+
+
+def status_for(code: str, default: int) -> int:
+    if code in FORBIDDEN_CODES:
+        return 403
+    if code in CONFLICT_CODES:
+        return 409
+    if code in BAD_INPUT_CODES:
+        return 400
+    return default
+
 
 WRITE_ERRORS = {400: CodedValidationErrorOut, 401: ErrorOut, 403: CodedErrorOut, 404: ErrorOut, 409: CodedErrorOut}
 READ_ERRORS = {400: ValidationErrorOut, 401: ErrorOut, 403: CodedErrorOut, 404: ErrorOut}
@@ -89,12 +105,7 @@ def refusals(default_status: int):
             try:
                 return view(request, *args, **kwargs)
             except RFQError as error:
-                if error.code in FORBIDDEN_CODES:
-                    status = 403
-                elif error.code in CONFLICT_CODES:
-                    status = 409
-                else:
-                    status = default_status
+                status = status_for(error.code, default_status)
                 body = {"detail": error.message, "code": error.code}
                 if status == 400:
                     body["errors"] = []

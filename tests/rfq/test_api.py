@@ -412,6 +412,14 @@ def test_quote_after_the_deadline_is_a_409(client, buyer, supplier):
     assert not Quote.objects.exists()
 
 
+def test_a_free_supplier_past_its_monthly_quota_gets_a_403_with_the_upgrade_path(client, buyer, supplier):
+    for _number in range(3):
+        assert submit(client, published_rfq_for(buyer), supplier).status_code == 200
+    response = submit(client, published_rfq_for(buyer), supplier)
+    assert response.status_code == 403
+    assert response.json()["code"] == "quota_exceeded"
+
+
 def test_saving_a_draft_over_a_submitted_quote_is_a_409(client, buyer, supplier):
     rfq = published_rfq_for(buyer)
     assert submit(client, rfq, supplier).status_code == 200
@@ -521,6 +529,21 @@ def test_award_per_lot(client, buyer, supplier, rival):
     )
     assert response.status_code == 200, response.content
     assert [(a["lot_id"], a["quote_id"]) for a in response.json()["awards"]] == [(first.pk, quote_a.pk), (second.pk, quote_b.pk)]
+
+
+def test_award_per_lot_to_a_quote_that_does_not_price_the_lot_is_a_400(client, buyer, supplier, rival):
+    rfq = published_rfq_for(buyer, lots=one_lot() + one_lot())
+    first_lot_lines = [{"lot_line_id": pk, "unit_price": "5"} for pk in rfq.lots.get(number=1).lines.values_list("pk", flat=True)]
+    assert post(client, f"/api/rfqs/{rfq.pk}/quotes", supplier.user,
+                {"lines": first_lot_lines, "lead_time_days": 10, "submit": True}).status_code == 200
+    submit(client, rfq, rival)
+    close(rfq)
+    quoting.open_quotes(buyer.user, rfq)
+    partial = Quote.objects.get(rfq=rfq, supplier=supplier.organisation)
+    second = rfq.lots.get(number=2)
+    response = post(client, f"/api/rfqs/{rfq.pk}/award", buyer.user, {"lots": {str(second.pk): partial.pk}})
+    assert response.status_code == 400
+    assert response.json()["code"]
 
 
 def test_award_before_opening_is_a_409(client, buyer, supplier):
