@@ -1,13 +1,18 @@
 """``manage.py search_rebuild``: rebuild the supplier search indexes from the published profiles.
 
 Idempotent: run it after loading fixtures (raw saves are not indexed), after an engine outage,
-or nightly so that certifications that expired drop out. ``--pending`` only replays the
-operations an external engine missed.
+or nightly so that certifications that expired drop out. On Elasticsearch it loads a new index
+version and swaps the alias (zero downtime; see :mod:`search.backends.elasticsearch`).
+``--pending`` only replays the operations an external engine missed.
+
+An unreachable engine is reported as a command error (exit status 1) after the database index
+has been rebuilt; nothing is lost, the pending operations stay queued.
 """
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from search import sync
+from search.backends.base import SearchBackendUnavailable
 
 
 class Command(BaseCommand):
@@ -27,6 +32,9 @@ class Command(BaseCommand):
         backends = 2 if sync.external_backend() is not None else 1
         total = SupplierProfile.objects.published().count() * backends
         with tqdm(total=total, unit="profile", disable=quiet, file=self.stderr) as bar:
-            written = sync.rebuild(progress=bar.update)
+            try:
+                written = sync.rebuild(progress=bar.update)
+            except SearchBackendUnavailable as exc:
+                raise CommandError(f"Search engine unavailable, only the database index was rebuilt: {exc}") from exc
         for backend, count in written.items():
             self.stdout.write(f"{backend}: {count} supplier(s) indexed")
