@@ -1,6 +1,7 @@
 """Supplier side of quotes: drafts, submission, revisions, withdrawal, validation and quota."""
 from __future__ import annotations
 
+import hashlib
 import json
 from datetime import timedelta
 from decimal import Decimal
@@ -49,8 +50,6 @@ def test_first_submission_freezes_a_hashed_version_and_computes_totals(published
     version = QuoteVersion.objects.get(quote=quote)
     assert version.number == 1 and version.total == Decimal("8641.92")
     canonical = json.dumps(version.content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    import hashlib
-
     assert version.sha256 == hashlib.sha256(canonical.encode("utf-8")).hexdigest() == quote_content_hash(version.content)
     assert version.content["lines"][0]["unit_price"] == "12.3456"
     assert version.content["comments"] == "Acier certifié 3.1"
@@ -305,8 +304,6 @@ def test_attachments_are_checked_stored_and_hashed_into_the_version(published_rf
     attachment = quote.attachments.get()
     assert attachment.original_name == "devis.pdf"
     assert attachment.kind == "pdf" and attachment.size == len(PDF)
-    import hashlib
-
     assert attachment.sha256 == hashlib.sha256(PDF).hexdigest()
     assert quote.versions.get().content["attachments"] == [
         {"name": "devis.pdf", "sha256": attachment.sha256, "size": len(PDF)}
