@@ -7,6 +7,7 @@ untranslated. Usage: ``.venv/bin/python tools/merge_translations.py``.
 """
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tempfile
@@ -15,7 +16,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 CATALOG = ROOT / "locale" / "en" / "LC_MESSAGES" / "django.po"
 PENDING = ROOT / "locale" / "pending"
-HEADER = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+HEADER = (
+    'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n'
+    '"Plural-Forms: nplurals=2; plural=(n != 1);\\n"\n\n'
+)
+
+HEADER_RE = re.compile(r'\A(?:#[^\n]*\n|\s*\n)*msgid ""\nmsgstr ""\n(?:"[^\n]*"\n)*')
 
 
 def run(*args: str) -> None:
@@ -30,8 +36,10 @@ def main() -> int:
         fixed = []
         for fragment in fragments:
             text = fragment.read_text(encoding="utf-8")
-            if 'msgid ""\nmsgstr ""' not in text:
-                text = HEADER + text
+            # Drop a fragment's own header: msgmerge uses plural entries only when the
+            # compendium declares the plural forms, which ours does.
+            text = HEADER_RE.sub("", text, count=1)
+            text = HEADER + text
             target = Path(tmp) / fragment.name
             target.write_text(text, encoding="utf-8")
             fixed.append(str(target))
