@@ -226,6 +226,9 @@ WAGTAIL_USAGE_COUNT_ENABLED = False
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 # Supplier search (docs/SEARCH.md): "database" or "elasticsearch" (default when ELASTICSEARCH_URL is set).
+# RFQ, quote and message attachments (docs/RFQ.md): per file and per organisation in total.
+RFQ_MAX_FILE_BYTES = env_int("RFQ_MAX_FILE_BYTES", 25 * 1024 * 1024)
+RFQ_MAX_ORGANISATION_BYTES = env_int("RFQ_MAX_ORGANISATION_BYTES", 500 * 1024 * 1024)
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "database")
 SEARCH_ELASTICSEARCH_INDEX = env_str("SEARCH_ELASTICSEARCH_INDEX", "suppliers")
 SEARCH_API_RATE_PER_MINUTE = env_int("SEARCH_API_RATE_PER_MINUTE", 60)  # /api/suppliers/search calls per IP
