@@ -3,7 +3,8 @@
 * **Client**: the process's shared client (:func:`search.backends.es_client.client_for`);
   :func:`search.backends.get_backend` caches the backend itself. Every client error becomes
   ``SearchBackendUnavailable``: the sync records the change for retry, searches fall back.
-* **Index**: an ``elasticsearch.dsl`` Document (``SupplierIndexDocument``). Text fields are
+* **Index**: an ``elasticsearch.dsl`` Document (``SupplierIndexDocument``, in
+  :mod:`search.backends.es_documents`; query bodies are in :mod:`search.backends.es_queries`). Text fields are
   analysed by a custom French analyzer (``elision``, ``lowercase``, ``stop`` ``_french_``,
   ``asciifolding``, ``light_french`` stemmer); beside each, a ``*_stems`` field holds
   :func:`search.text.analyzed_text` under the standard analyzer, so that every stem the database
@@ -33,51 +34,23 @@
 from __future__ import annotations
 
 import logging
-import math
 import time
 from typing import Iterable
 
 from django.conf import settings
-from elasticsearch.dsl import (
-    Boolean,
-    Document,
-    GeoPoint,
-    Index,
-    InnerDoc,
-    Integer,
-    Keyword,
-    Long,
-    MetaField,
-    Object,
-    Text,
-    analyzer,
-    token_filter,
-)
+from elasticsearch.dsl import Index
 
 from marketplace.geo.services import haversine_km
 
 from ..documents import SupplierDocument, build_documents
 from ..query import SupplierQuery
 from ..synonyms import Concept, expand
-from ..text import STOPWORDS, analyzed_text, fold, stem, words
+from ..text import fold
 from . import es_client
-from .base import (
-    FACETS,
-    MAX_COUNTED_CERTIFICATIONS,
-    PROXIMITY_SCALE_KM,
-    WEIGHT_CERTIFICATION,
-    WEIGHT_PROXIMITY,
-    WEIGHT_TAXONOMY,
-    WEIGHT_TEXT,
-    WEIGHT_VERIFIED,
-    Progress,
-    SearchBackend,
-    SearchResult,
-    build_hit,
-    relevance,
-    taxonomy_match,
-)
+from .base import FACETS, Progress, SearchBackend, SearchResult, build_hit, relevance, taxonomy_match
 from .database import BBOX_MARGIN_KM
+from .es_documents import HEAVY_FIELDS, SupplierIndexDocument, supplier_from_source
+from .es_queries import fragments, highlight_request, ranking_query, text_query, text_score
 
 logger = logging.getLogger("marketplace.search")
 
@@ -87,86 +60,6 @@ BATCH_SIZE = 200
 WINDOW_SLACK = 50
 MAX_WINDOW = 10_000
 FACET_SIZE = 1_000
-# Field weights, as the database backend's bm25 column weights (name, skills, body, other).
-TEXT_FIELDS = {"name": 10.0, "skills": 4.0, "body": 1.0, "other": 0.5}
-HEAVY_FIELDS = [f"{field}_text" for field in TEXT_FIELDS]
-FRENCH_ARTICLES = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
-
-french = analyzer(
-    "supplier_french",
-    tokenizer="standard",
-    filter=[
-        token_filter("supplier_elision", type="elision", articles_case=True, articles=FRENCH_ARTICLES),
-        "lowercase",
-        token_filter("supplier_french_stop", type="stop", stopwords="_french_"),
-        "asciifolding",
-        token_filter("supplier_light_french", type="stemmer", language="light_french"),
-    ],
-)
-# The stems fields already hold search.text.analyze() output ([a-z0-9]+ words): the built-in
-# standard analyzer (no stop words) only splits them (the loopback node has no whitespace tokenizer).
-stems = "standard"
-
-
-class FacetTerms(InnerDoc):
-    sector = Keyword(multi=True)
-    skill = Keyword(multi=True)
-    material = Keyword(multi=True)
-    certification = Keyword(multi=True)
-    region = Keyword(multi=True)
-    departement = Keyword(multi=True)
-    headcount = Keyword(multi=True)
-    batch = Keyword(multi=True)
-
-
-class SupplierIndexDocument(Document):
-    """One published supplier profile, as Elasticsearch stores it (built from ``SupplierDocument``)."""
-
-    id = Long()
-    slug = Keyword()
-    name = Keyword(index=False)
-    sort_name = Keyword()
-    siret = Keyword()
-    commune = Keyword(index=False)
-    postal_code = Keyword()
-    verified = Boolean()
-    headcount_band = Keyword()
-    counted_certifications = Integer()
-    skills = Object(enabled=False)
-    sectors = Object(enabled=False)
-    certifications = Object(enabled=False)
-    sites = Object(enabled=False)
-    terms = Object(FacetTerms)
-    points = GeoPoint(multi=True)
-    name_text = Text(analyzer=french)
-    skills_text = Text(analyzer=french)
-    body_text = Text(analyzer=french)
-    other_text = Text(analyzer=french)
-    name_stems = Text(analyzer=stems)
-    skills_stems = Text(analyzer=stems)
-    body_stems = Text(analyzer=stems)
-    other_stems = Text(analyzer=stems)
-
-    class Meta:
-        dynamic = MetaField("strict")
-        # Derived from the text fields: indexed, never returned.
-        source = MetaField(excludes=["*_stems"])
-
-    @classmethod
-    def from_supplier(cls, document: SupplierDocument) -> "SupplierIndexDocument":
-        data = document.as_dict()
-        for field in TEXT_FIELDS:
-            data[f"{field}_stems"] = analyzed_text(data[f"{field}_text"])
-        data["sort_name"] = fold(document.name)[:200]
-        data["counted_certifications"] = min(len(document.certifications), MAX_COUNTED_CERTIFICATIONS)
-        data["points"] = [{"lat": site.latitude, "lon": site.longitude} for site in document.sites]
-        return cls(meta={"id": document.id}, **data)
-
-
-def supplier_from_source(source: dict) -> SupplierDocument:
-    """The ``SupplierDocument`` of a hit (text fields are not returned: they come back empty)."""
-    fields = SupplierDocument.__dataclass_fields__
-    return SupplierDocument.from_dict({key: value for key, value in source.items() if key in fields})
 
 
 class ElasticsearchBackend(SearchBackend):
@@ -312,7 +205,10 @@ class ElasticsearchBackend(SearchBackend):
             actions += [{"add": {"index": new, "alias": self.alias}}, {"remove": {"index": new, "alias": self.next_alias}}]
             self._call("swap the alias", self.client.indices.update_aliases, actions=actions)
         except BaseException:
-            self.client.options(ignore_status=404).indices.delete(index=new)
+            try:  # the alias was not touched: drop the half-loaded version and report the cause
+                self.client.options(ignore_status=404).indices.delete(index=new)
+            except es_client.client_errors():
+                logger.warning("Could not delete the unfinished index version %s", new)
             raise
         for name in old:
             self._call("delete the old index", self.client.options(ignore_status=404).indices.delete, index=name)
@@ -399,7 +295,8 @@ class ElasticsearchBackend(SearchBackend):
         response = self._search(
             query={"bool": {"must": [text] if text else [], "filter": filters}},
             sort=order,
-            from_=query.offset,
+            # Past max_result_window a page is empty (docs/SEARCH.md), never an engine error.
+            from_=min(query.offset, MAX_WINDOW),
             size=max(0, min(query.page_size, MAX_WINDOW - query.offset)),
             track_total_hits=True,
             track_scores=True,
@@ -481,119 +378,3 @@ class ElasticsearchBackend(SearchBackend):
         result = build_hit(document, query, concepts, score=self._score(document, query, concepts, text))
         result.highlights = fragments(hit)
         return result
-
-
-# --- query building ----------------------------------------------------------------------------
-def text_query(concepts: list[Concept], *, fuzzy: bool = False) -> dict:
-    """Every concept must match, through any of its alternatives; named ``text`` for its score.
-
-    With ``fuzzy``, the words the user typed (a concept's first alternative) match with
-    ``fuzziness: AUTO`` and ``prefix_length: 1``; the taxonomy's terms, spelt right, stay exact.
-    """
-    return {
-        "bool": {
-            "must": [
-                {
-                    "bool": {
-                        "should": [
-                            alternative_query(alternative, fuzzy=fuzzy and position == 0)
-                            for position, alternative in enumerate(concept.alternatives)
-                        ],
-                        "minimum_should_match": 1,
-                    }
-                }
-                for concept in concepts
-            ],
-            "_name": "text",
-        }
-    }
-
-
-def alternative_query(alternative, *, fuzzy: bool = False) -> dict:
-    """Every word of the alternative, in any field: French analysis (or fuzzy) or our stems."""
-    pairs = [(word, stem(word)) for word in words(alternative.text) if word not in STOPWORDS]
-    if [s for _, s in pairs] != list(alternative.tokens):
-        pairs = [(token, token) for token in alternative.tokens]
-    clauses = []
-    for word, token in pairs:
-        clauses.append(
-            {
-                "bool": {
-                    "should": [
-                        {
-                            "multi_match": {
-                                "query": word,
-                                "fields": [f"{field}_text^{boost}" for field, boost in TEXT_FIELDS.items()],
-                                "type": "most_fields",
-                                "operator": "and",
-                                **({"fuzziness": "AUTO", "prefix_length": 1} if fuzzy else {}),
-                            }
-                        },
-                        {
-                            "multi_match": {
-                                "query": token,
-                                "fields": [f"{field}_stems^{boost}" for field, boost in TEXT_FIELDS.items()],
-                                "type": "most_fields",
-                            }
-                        },
-                    ],
-                    "minimum_should_match": 1,
-                }
-            }
-        )
-    return {"bool": {"must": clauses}}
-
-
-def ranking_query(query: SupplierQuery, concepts, text: dict | None, filters: list[dict], best_text: float) -> dict:
-    """``function_score`` with the weights of :func:`relevance` (the window's order, not the final score)."""
-    functions = [{"weight": 1}]  # every document matches a function, so the sum never defaults to 1
-    functions.append({"filter": {"term": {"verified": True}}, "weight": WEIGHT_VERIFIED})
-    functions.append({"field_value_factor": {"field": "counted_certifications", "factor": WEIGHT_CERTIFICATION, "missing": 0}})
-    for concept in concepts:
-        held = [{"terms": {"terms.skill": sorted(concept.skills)}}] if concept.skills else []
-        held += [{"terms": {"terms.material": sorted(concept.materials)}}] if concept.materials else []
-        if held:
-            functions.append(
-                {"filter": {"bool": {"should": held, "minimum_should_match": 1}}, "weight": WEIGHT_TAXONOMY / len(concepts)}
-            )
-    if query.location is not None:
-        point = {"lat": query.location.latitude, "lon": query.location.longitude}
-        functions.append(
-            {
-                "exp": {"points": {"origin": point, "scale": f"{PROXIMITY_SCALE_KM}km", "decay": math.exp(-1)}, "multi_value_mode": "min"},
-                "weight": WEIGHT_PROXIMITY,
-            }
-        )
-    if text and best_text > 0:
-        scored = {"bool": {"must": [text], "filter": filters, "boost": WEIGHT_TEXT / best_text}}
-        boost_mode = "sum"
-    else:
-        scored = {"bool": {"filter": filters}}
-        boost_mode = "replace"
-    return {"function_score": {"query": scored, "functions": functions, "score_mode": "sum", "boost_mode": boost_mode}}
-
-
-def text_score(hit: dict, best: float) -> float:
-    """The hit's text score normalised by the best one (0..1), as the database backend does."""
-    matched = hit.get("matched_queries")
-    if not best or not isinstance(matched, dict):
-        return 0.0
-    return min(1.0, matched.get("text", 0.0) / best)
-
-
-def highlight_request(text: dict | None) -> dict | None:
-    if not text:
-        return None
-    return {
-        "encoder": "html",  # fragments are HTML-escaped, only our <mark> tags are markup
-        "pre_tags": ["<mark>"],
-        "post_tags": ["</mark>"],
-        "fields": {"body_text": {"number_of_fragments": 2, "fragment_size": 160}},
-        "highlight_query": text,
-    }
-
-
-def fragments(hit: dict, limit: int = 2) -> list[str]:
-    """The highlighter's fragments cut at line breaks, keeping the lines with a mark."""
-    lines = [line.strip() for fragment in hit.get("highlight", {}).get("body_text", []) for line in fragment.splitlines()]
-    return [line for line in lines if "<mark>" in line][:limit]
