@@ -35,11 +35,16 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.dev")
 def _first(model_label: str, **filters):
     from django.apps import apps
 
+    from django.db import DatabaseError
+
     try:
         model = apps.get_model(model_label)
     except LookupError:
         return None
-    return model.objects.filter(**filters).order_by("pk").first()
+    try:
+        return model.objects.filter(**filters).order_by("pk").first()
+    except DatabaseError:  # the feature's tables are not migrated in this database yet
+        return None
 
 
 def supplier_profile_path():
@@ -52,14 +57,24 @@ def sector_page_path():
     return page.url if page else None
 
 
+DEMO_BUYER = "acheteur@demo.test"
+
+
+def _demo_buyer_rfq(status: str):
+    """An RFQ of the demo buyer's organisation in ``status`` (the page the buyer account may see)."""
+    return _first("rfq.RFQ", status=status, buyer__memberships__user__email=DEMO_BUYER)
+
+
 def rfq_path():
-    rfq = _first("rfq.RFQ", status="published")
+    rfq = _demo_buyer_rfq("published")
     return rfq.get_absolute_url() if rfq else None
 
 
 def comparison_path():
-    rfq = _first("rfq.RFQ", status="awarded")
-    return f"{rfq.get_absolute_url()}comparaison/" if rfq else None
+    from django.urls import reverse
+
+    rfq = _demo_buyer_rfq("awarded")
+    return reverse("rfq:compare", kwargs={"reference": rfq.reference}) if rfq else None
 
 
 # (file name, path or callable returning a path or None, demo account to sign in as or None)
@@ -67,8 +82,8 @@ SHOTS = [
     ("home", "/", None),
     ("search", "/recherche/?q=usinage&postal_code=42000&radius=50", None),
     ("supplier-profile", supplier_profile_path, None),
-    ("rfq", rfq_path, "acheteur@demo.test"),
-    ("comparison", comparison_path, "acheteur@demo.test"),
+    ("rfq", rfq_path, DEMO_BUYER),
+    ("comparison", comparison_path, DEMO_BUYER),
     ("sector-page", sector_page_path, None),
 ]
 
