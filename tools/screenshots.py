@@ -34,7 +34,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "marketplace.settings.dev")
 
 def _first(model_label: str, **filters):
     from django.apps import apps
-
     from django.db import DatabaseError
 
     try:
