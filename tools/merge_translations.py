@@ -31,6 +31,9 @@ def run(*args: str) -> None:
 def main() -> int:
     run(sys.executable, "manage.py", "makemessages", "-l", "en", "--no-obsolete", "--ignore=.venv",
         "--ignore=node_modules", "--ignore=staticfiles", "--ignore=tests")
+    # makemessages marks near-misses fuzzy with another string's English: start those afresh
+    # so only exact translations fill them.
+    run("msgattrib", "--clear-fuzzy", "--empty", "-o", str(CATALOG), str(CATALOG))
     fragments = sorted(PENDING.glob("*.po"))
     with tempfile.TemporaryDirectory() as tmp:
         fixed = []

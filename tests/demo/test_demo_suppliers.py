@@ -5,6 +5,7 @@ import pytest
 from django.core.management import call_command
 
 from marketplace.accounts.models import Organisation
+from rfq.models import RFQ, Award
 from marketplace.demo.builders.context import DemoContext
 from marketplace.demo.builders.suppliers import (
     DEFAULT_TRADE,
@@ -114,6 +115,8 @@ def test_rerun_adds_nothing_and_same_seed_gives_the_same_profiles():
     assert (SupplierProfile.objects.count(), ProductionSite.objects.count(), ClusterMembership.objects.count()) == counts
 
     # Other demo steps protect clusters and buyers (CMS pages): the suppliers are enough to rebuild.
+    Award.objects.all().delete()  # awards protect quotes, quotes and RFQs their organisations
+    RFQ.objects.all().delete()
     Organisation.objects.filter(is_supplier=True, is_buyer=False, is_cluster=False).delete()
     load_demo("--seed", "11")
     assert profile_contents() == first

@@ -17,6 +17,7 @@ from stdnum.fr import siret as siret_number
 from stdnum.fr import tva
 
 from marketplace.accounts.models import Membership, Organisation
+from rfq.models import RFQ, Award
 from marketplace.demo.builders.accounts import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, EDITORS_GROUP
 from marketplace.demo.builders.organisations import generate_organisation_specs
 from marketplace.demo.builders.places import Places
@@ -58,6 +59,8 @@ def current_code(secret: str) -> str:
 def test_same_seed_gives_the_same_organisations_on_fresh_data():
     load_demo("--seed", "7")
     first = organisation_identities()
+    Award.objects.all().delete()  # awards protect quotes, quotes and RFQs their organisations
+    RFQ.objects.all().delete()
     Organisation.objects.all().delete()
 
     load_demo("--seed", "7")
@@ -86,6 +89,8 @@ def test_written_organisations_are_the_ones_the_pure_generator_computes():
 def test_another_seed_gives_other_organisations():
     load_demo("--seed", "7")
     first = {siret for _name, siret, _commune, _naf in organisation_identities()}
+    Award.objects.all().delete()  # awards protect quotes, quotes and RFQs their organisations
+    RFQ.objects.all().delete()
     Organisation.objects.all().delete()
 
     load_demo("--seed", "8")
