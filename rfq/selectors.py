@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import timedelta
+from decimal import Decimal
 
 from django.db.models import Count, DateTimeField, Prefetch, Q
 from django.db.models.functions import Coalesce
@@ -134,3 +135,61 @@ def invitation_of(rfq, organisation):
     if organisation is None:
         return None
     return RFQInvitation.objects.filter(rfq=rfq, supplier=organisation).first()
+
+
+@dataclass(frozen=True)
+class QuoteAnalytics:
+    """A supplier's quoting record over the last 12 months (Pro feature, see docs/BILLING.md)."""
+
+    submitted: int
+    decided: int
+    won: int
+    win_rate: int | None  # percent of decided quotes won; None before any decision
+    average_gap_percent: Decimal | None  # mean gap to the awarded price on lost quotes (debriefs)
+
+
+def quote_analytics(organisation, now=None) -> QuoteAnalytics:
+    """Submitted quotes of the last 12 months, how many were decided and won, and the mean price
+    gap reported by debriefs. Only decided RFQs count towards the win rate; withdrawn quotes and
+    drafts never count."""
+    now = now or timezone.now()
+    rows = list(
+        Quote.objects.filter(supplier=organisation, submitted_at__gte=now - timedelta(days=365))
+        .exclude(status__in=[Quote.Status.DRAFT, Quote.Status.WITHDRAWN])
+        .values_list("outcome", "debrief")
+    )
+    decided = [outcome for outcome, _debrief in rows if outcome != Quote.Outcome.PENDING]
+    won = sum(1 for outcome in decided if outcome in (Quote.Outcome.AWARDED, Quote.Outcome.PARTLY_AWARDED))
+    gaps = []
+    for _outcome, debrief in rows:
+        for value in _debrief_gaps(debrief):
+            gaps.append(value)
+    return QuoteAnalytics(
+        submitted=len(rows),
+        decided=len(decided),
+        won=won,
+        win_rate=round(100 * won / len(decided)) if decided else None,
+        average_gap_percent=(sum(gaps) / len(gaps)).quantize(Decimal("0.1")) if gaps else None,
+    )
+
+
+def _debrief_gaps(debrief) -> list[Decimal]:
+    """Gap percentages found in a debrief (whole-RFQ or per lot), whatever its exact shape."""
+    found = []
+
+    def walk(value):
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if key in ("gap_percent", "gap_pct") and item is not None:
+                    try:
+                        found.append(Decimal(str(item)))
+                    except ArithmeticError:
+                        pass
+                else:
+                    walk(item)
+        elif isinstance(value, list):
+            for item in value:
+                walk(item)
+
+    walk(debrief)
+    return found

@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from search.matching import match_rfqs_for_supplier
 
+from marketplace.billing.entitlements import entitlements_for
+
 from .. import selectors
 from .common import active_organisation
 
@@ -30,6 +32,8 @@ def supplier_dashboard(request):
         )
         return redirect("rfq:list")
     dashboard = selectors.supplier_dashboard(organisation)
+    # Quote analytics are a Pro feature (docs/BILLING.md); Free suppliers see what Pro adds.
+    entitlements = entitlements_for(organisation)
     return render(
         request,
         "rfq/supplier/dashboard.html",
@@ -39,5 +43,6 @@ def supplier_dashboard(request):
             "invitations": dashboard.invitations,
             "quotes": dashboard.quotes,
             "deadlines": dashboard.deadlines,
+            "analytics": selectors.quote_analytics(organisation) if entitlements.analytics else None,
         },
     )
