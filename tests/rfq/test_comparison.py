@@ -200,3 +200,15 @@ def test_unknown_export_format_is_refused(scene):
     with pytest.raises(RFQError) as caught:
         export_comparison(rfq, "pdf")
     assert caught.value.code == "invalid_format"
+
+
+@pytest.mark.parametrize(
+    ("price", "shown"),
+    [("12.5000", "12,50"), ("0.0350", "0,035"), ("1234.5678", "1\u00a0234,5678"), ("7", "7,00")],
+)
+def test_unit_prices_show_two_to_four_decimals_as_they_really_have(price, shown):
+    from decimal import Decimal
+
+    from rfq.templatetags.rfq_format import unit_price
+
+    assert unit_price(Decimal(price)) == shown
