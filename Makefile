@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 DEV := DJANGO_SETTINGS_MODULE=marketplace.settings.dev
 DEMO_SUPPLIERS ?= 300
 
-.PHONY: screenshots run test install install-test migrate reference demo serve assets messages es-start es-stop e2e bench clean
+.PHONY: screenshots run test install install-test migrate reference demo serve assets messages es-start es-stop e2e bench bench-quick clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -65,9 +65,17 @@ es-start:
 es-stop:
 	bash tools/elasticsearch/es.sh stop
 
-## Benchmarks (never part of make test). For now: demo generation at 100k suppliers.
-bench: install-test
-	$(PY) bench/bench_load_demo.py --suppliers 100000
+## Benchmarks (never part of make test): bench/results/<date>.json and the table in docs/PERFORMANCE.md.
+## PostgreSQL too with BENCH_DATABASE_URL=postgres://…; Elasticsearch too with ELASTICSEARCH_URL=http://…
+$(VENV)/.installed-bench: $(VENV)/.installed-base pyproject.toml
+	$(PIP) install --quiet "gunicorn>=23" "pyinstrument>=5" "locust>=2.30"
+	touch $@
+
+bench: $(VENV)/.installed-bench
+	$(PY) -m bench.run --sizes 10000,100000
+
+bench-quick: $(VENV)/.installed-bench
+	$(PY) -m bench.run --sizes 10000
 
 clean:
 	rm -rf $(VENV) var staticfiles
