@@ -20,6 +20,7 @@ LANGUAGE_COOKIE_SECURE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 X_FRAME_OPTIONS = "DENY"
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", False)  # enforced; set True to try a policy change
 
 CACHES = {
     "default": {
