@@ -66,12 +66,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "marketplace.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "marketplace.security.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -166,9 +168,24 @@ MFA_TOTP_ISSUER = "Production en France"
 MFA_RECOVERY_CODE_COUNT = 10
 
 SESSION_COOKIE_AGE = 60 * 60 * 12  # absolute lifetime of a session
+# docs/SECURITY.md item 6: signed out after 2 h without a request and 12 h after login
+# (marketplace.security.SessionTimeoutMiddleware). Browser-close expiry is the user's choice:
+# allauth's « se souvenir de moi » (ACCOUNT_SESSION_REMEMBER = None) keeps the cookie, else not.
+SESSION_IDLE_TIMEOUT = env_int("SESSION_IDLE_TIMEOUT", 60 * 60 * 2)
+SESSION_ABSOLUTE_TIMEOUT = SESSION_COOKIE_AGE
+SESSION_EXPIRE_AT_BROWSER_CLOSE = False
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
+
+# --- Security headers (marketplace/security.py adds CSP and Permissions-Policy) --------------
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Report-only until production enforces it (production.py); CSP_REPORT_URI optional.
+CSP_REPORT_ONLY = env_bool("CSP_REPORT_ONLY", True)
+CSP_REPORT_URI = env_str("CSP_REPORT_URI", "")
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "fr"
