@@ -74,7 +74,7 @@ def client_main(port: int, path: str, requests: int, seconds: float, concurrency
     errors = [0]
     lock = threading.Lock()
     remaining = [requests]
-    deadline = [0.0]
+    deadline = [float("inf")]  # set once every warm-up is done
     ready = threading.Barrier(concurrency + 1)
 
     def worker():
@@ -165,12 +165,13 @@ def profile_endpoint(path: str, *, uncached: bool) -> dict:
         client.get(path)
 
     get()
-    with CaptureQueriesContext(connection) as queries:
+    with CaptureQueriesContext(connection) as captured:
         get()
+    query_count = len(captured)  # now: the captured slice is read from the connection's log, reset by later requests
     try:
         from pyinstrument import Profiler
     except ImportError:
-        return {"path": path, "queries_per_request": len(queries), "profile": "pyinstrument not installed"}
+        return {"path": path, "queries_per_request": query_count, "profile": "pyinstrument not installed"}
     profiler = Profiler(interval=0.0005)
     profiler.start()
     for _ in range(20):
@@ -179,7 +180,7 @@ def profile_endpoint(path: str, *, uncached: bool) -> dict:
     reset_queries()
     text = profiler.output_text(unicode=False, color=False, show_all=False, short_mode=False)
     lines = [line for line in text.splitlines() if line.strip()]
-    return {"path": path, "queries_per_request": len(queries), "requests_profiled": 20, "profile": "\n".join(lines[:45])}
+    return {"path": path, "queries_per_request": query_count, "requests_profiled": 20, "profile": "\n".join(lines[:45])}
 
 
 def measure(requests: int, seconds: float, profile: bool) -> dict:
