@@ -22,7 +22,10 @@ def _authenticated(user) -> bool:
 def _is_member(user, organisation) -> bool:
     if not _authenticated(user) or organisation is None:
         return False
-    organisation_id = getattr(organisation, "pk", organisation)
+    # A lazy "no organisation" (the middleware's SimpleLazyObject wrapping None) has no pk.
+    organisation_id = organisation if isinstance(organisation, int) else getattr(organisation, "pk", None)
+    if organisation_id is None:
+        return False
     return Membership.objects.filter(user=user, organisation_id=organisation_id, user__is_active=True).exists()
 
 

@@ -30,7 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 def _organisation_or_403(request):
-    organisation = request.organisation
+    organisation = request.organisation or None  # unwraps the lazy "no organisation"
     if organisation is None or not services.may_manage_billing(request.user, organisation):
         raise PermissionDenied
     return organisation
