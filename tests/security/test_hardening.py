@@ -157,7 +157,10 @@ def test_audit_entries_cannot_be_changed_or_deleted_through_the_orm():
 
 
 def _production(*args, **env):
-    clean = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "CSP_REPORT_ONLY"}}
+    # The browser journeys set DJANGO_ALLOW_ASYNC_UNSAFE for the live server in this process: a
+    # production process never has it, so it must not leak into the one checked here.
+    leaked = {"DJANGO_SETTINGS_MODULE", "CSP_REPORT_ONLY", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    clean = {k: v for k, v in os.environ.items() if k not in leaked}
     clean.update(DJANGO_SETTINGS_MODULE="marketplace.settings.production", SECRET_KEY="s" * 30 + "ecure-" + "k" * 30,
                  ALLOWED_HOSTS="marketplace.example", **env)
     return subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True,
