@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "marketplace.demo",
     "marketplace.billing",
     "marketplace.notifications",
+    "marketplace.ops",
     "suppliers",
     "rfq",
     "search",
