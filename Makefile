@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 DEV := DJANGO_SETTINGS_MODULE=marketplace.settings.dev
 DEMO_SUPPLIERS ?= 300
 
-.PHONY: screenshots run test install install-test migrate reference demo serve assets messages es-start es-stop e2e bench bench-quick clean
+.PHONY: screenshots run test install install-test migrate reference demo serve assets messages es-start es-stop e2e bench bench-quick relevance clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,6 +76,10 @@ bench: $(VENV)/.installed-bench
 
 bench-quick: $(VENV)/.installed-bench
 	$(PY) -m bench.run --sizes 10000
+
+## Search relevance (nDCG@10, recall@20 of bench/relevance/queries.json) on a 2,000-supplier demo; docs/SEARCH.md « Relevance set ».
+relevance: install
+	$(PY) bench/relevance.py --markdown
 
 clean:
 	rm -rf $(VENV) var staticfiles
