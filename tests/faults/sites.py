@@ -67,3 +67,53 @@ def drop_database(url: str) -> None:
 def _pg_admin(db):
     return psycopg.connect(host=db["HOST"], port=db["PORT"], user=db["USER"], password=db["PASSWORD"],
                            dbname="postgres", autocommit=True)
+
+
+def run_module(env: dict, module: str, *, timeout: float = 240) -> subprocess.CompletedProcess:
+    """``python -m module`` in the site's environment (a scenario script calling django.setup())."""
+    result = subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=timeout)
+    if result.returncode != 0:
+        raise AssertionError(f"{module} failed ({result.returncode}):\n{result.stdout}\n{result.stderr}")
+    return result
+
+
+class Server:
+    """The site served by gunicorn (one sync worker, as in production) on a free loopback port."""
+
+    def __init__(self, env: dict, port: int):
+        self.env, self.port = env, port
+        self.url = f"http://127.0.0.1:{port}"
+        self.process = None
+
+    def __enter__(self):
+        import time
+        import urllib.error
+        import urllib.request
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "marketplace.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
+             "--workers", "1", "--timeout", "60", "--log-level", "warning"],
+            cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(self.url + "/robots.txt", timeout=2).close()
+                return self
+            except urllib.error.HTTPError:  # any HTTP answer means it is serving
+                return self
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.3)
+        self.__exit__()
+        raise AssertionError("gunicorn did not start:\n" + (self.process.stdout.read() if self.process.stdout else ""))
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
