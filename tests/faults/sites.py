@@ -12,6 +12,7 @@ import uuid
 from pathlib import Path
 
 import psycopg
+import pytest
 from django.conf import settings
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -117,3 +118,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+
+
+# The fault tests start servers and workers: a minute or two on two cores. They run in their own
+# CI stage (FAULTS=1 pytest -m faults) and are skipped by a plain `make test`.
+fault_run = pytest.mark.skipif(not os.environ.get("FAULTS"), reason="fault tests: FAULTS=1 pytest -m faults")

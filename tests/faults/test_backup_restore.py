@@ -18,11 +18,11 @@ from marketplace.audit.models import AuditEntry
 from marketplace.ops.backups import MANIFEST, sha256_of
 from rfq import quoting, services
 from rfq.models import Quote, RFQAttachment
-from tests.faults.sites import drop_database, fresh_database_url, manage, site_env
+from tests.faults.sites import drop_database, fault_run, fresh_database_url, manage, site_env
 from tests.rfq.conftest import make_buyer, make_supplier, published_rfq_for
 from tests.rfq.factories import priced_lines
 
-pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.faults, fault_run, pytest.mark.django_db(transaction=True)]
 
 PDF = b"%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\ntrailer\n%%EOF\n"
 

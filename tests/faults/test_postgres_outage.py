@@ -15,10 +15,11 @@ import pytest
 import requests
 
 from tests.faults.pgcluster import PgCluster, free_port, pg_bin_dir
-from tests.faults.sites import Server, manage, run_module, site_env
+from tests.faults.sites import Server, fault_run, manage, run_module, site_env
 
 pytestmark = [
     pytest.mark.faults,
+    fault_run,
     pytest.mark.skipif(pg_bin_dir() is None, reason="PostgreSQL binaries not installed (bash tools/postgres.sh start installs them)"),
 ]
 
