@@ -37,7 +37,7 @@ from marketplace.api.schemas import ErrorOut, ValidationErrorOut
 from marketplace.geo.models import Commune
 from suppliers.models import CertificationType, Material, Sector, Skill
 
-from . import access, quoting, services
+from . import access, participation, quoting, services
 from .exceptions import RFQError
 from .models import RFQ, Award, Lot, LotLine, Question, Quote
 from .schemas import (
@@ -475,7 +475,7 @@ def ask_question(request, rfq_id: int, payload: QuestionIn):
     RFQ; the asker is never named to them."""
     rfq = _visible_rfq(request, rfq_id)
     organisation = _organisation(request)
-    question = services.ask_question(request.auth, rfq, organisation, payload.text, lot=_lot_of(rfq, payload.lot_id))
+    question = participation.ask_question(request.auth, rfq, organisation, payload.text, lot=_lot_of(rfq, payload.lot_id))
     return Status(201, _question(question, is_buyer=False))
 
 

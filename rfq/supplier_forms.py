@@ -1,6 +1,6 @@
 """Forms of the public and supplier RFQ pages: list filters, NDA, invitation decline, questions,
 the quote form (one price per lot line) and messages. They parse and check input only; the
-services in :mod:`rfq.services`, :mod:`rfq.quoting` and :mod:`rfq.messaging` decide."""
+services in :mod:`rfq.participation`, :mod:`rfq.quoting` and :mod:`rfq.messaging` decide."""
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from marketplace.accounts.models import Organisation
 
-from .. import access, comparison, quoting, services
+from .. import access, comparison, participation, quoting, services
 from ..exceptions import RFQError
 from ..forms import (
     AnswerForm,
@@ -347,7 +347,7 @@ def answer(request, reference, pk):
     saved = False
     if form.is_valid():
         try:
-            question = services.answer_question(request.user, question, form.cleaned_data["answer"])
+            question = participation.answer_question(request.user, question, form.cleaned_data["answer"])
         except RFQError as error:
             form.add_error("answer", error.message)
         else:
@@ -435,7 +435,7 @@ def _invite(request, rfq: RFQ, form: InviteForm) -> bool:
         form.add_error(None, _("Aucun de ces fournisseurs n'est référencé."))
         return False
     try:
-        invitations = services.invite_suppliers(request.user, rfq, suppliers)
+        invitations = participation.invite_suppliers(request.user, rfq, suppliers)
     except RFQError as error:
         form.add_error(None, error.message)
         return False

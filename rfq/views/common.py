@@ -4,7 +4,7 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from .. import access, services
+from .. import access, participation
 from ..files import private_file_response
 from ..models import RFQ
 
@@ -35,7 +35,7 @@ def serve_private_file(request, rfq, organisation, fieldfile, *, filename, conte
     """A private file as a download (attachment, nosniff, no-store), logged as a FileDownload.
     The response is built first: a file missing from storage is a 404 and logs nothing."""
     response = private_file_response(fieldfile, filename, content_type)
-    services.record_download(
+    participation.record_download(
         request.user, organisation, rfq,
         source=source, file_id=file_id, filename=filename, sha256=sha256, ip_address=client_ip(request),
     )

@@ -2,7 +2,7 @@
 everyone allowed, details behind :func:`rfq.access.can_see_details`, the NDA of a confidential
 RFQ), declining an invitation, asking a question and downloading the RFQ's files.
 
-Views parse input with :mod:`rfq.supplier_forms`, call :mod:`rfq.services` and turn an
+Views parse input with :mod:`rfq.supplier_forms`, call :mod:`rfq.participation` and turn an
 ``RFQError`` into a form error or a message, re-rendering the page with what the user typed.
 """
 from __future__ import annotations
@@ -19,7 +19,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from .. import access, selectors, services
+from .. import access, participation, selectors
 from ..exceptions import RFQError
 from ..messaging import supplier_is_involved, thread_url
 from ..models import FileDownload, RFQInvitation
@@ -91,7 +91,7 @@ def rfq_detail(request, reference):
         invitation = selectors.invitation_of(rfq, organisation)
         if invitation is not None and invitation.status == RFQInvitation.Status.PENDING:
             try:
-                services.mark_invitation_viewed(request.user, rfq, organisation)
+                participation.mark_invitation_viewed(request.user, rfq, organisation)
             except RFQError:
                 pass  # Only a courtesy to the buyer; the page shows either way.
     return render(request, "rfq/public/detail.html", _detail_context(request, rfq))
@@ -110,7 +110,7 @@ def accept_nda(request, reference):
     if not form.is_valid():
         return render(request, "rfq/public/detail.html", _detail_context(request, rfq, nda_form=form), status=400)
     try:
-        services.accept_nda(request.user, rfq, organisation, ip_address=client_ip(request))
+        participation.accept_nda(request.user, rfq, organisation, ip_address=client_ip(request))
     except RFQError as error:
         messages.error(request, error.message)
     else:
@@ -125,7 +125,7 @@ def decline_invitation(request, reference):
     form = DeclineInvitationForm(request.POST)
     if form.is_valid():
         try:
-            services.decline_invitation(request.user, rfq, active_organisation(request), form.cleaned_data["reason"])
+            participation.decline_invitation(request.user, rfq, active_organisation(request), form.cleaned_data["reason"])
         except RFQError as error:
             form.add_error(None, error.message)
         else:
@@ -141,7 +141,7 @@ def ask_question(request, reference):
     form = QuestionForm(request.POST, lots=selectors.lots_with_lines(rfq))
     if form.is_valid():
         try:
-            services.ask_question(
+            participation.ask_question(
                 request.user, rfq, active_organisation(request), form.cleaned_data["text"], lot=form.cleaned_data["lot"]
             )
         except RFQError as error:

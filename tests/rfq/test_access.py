@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.utils import timezone
 
 from marketplace.audit.models import AuditEntry
-from rfq import access, services
+from rfq import access, participation
 from rfq.exceptions import RFQError
 from rfq.models import RFQ, FileDownload, NDAAcceptance
 from tests.factories import UserFactory
@@ -33,7 +33,7 @@ def test_listing_shows_public_and_confidential_rfqs_invited_ones_only_to_invitee
     public = published_rfq_for(buyer)
     confidential = published_rfq_for(buyer, visibility=RFQ.Visibility.CONFIDENTIAL, nda_text=NDA)
     invited = published_rfq_for(buyer, visibility=RFQ.Visibility.INVITED)
-    services.invite_suppliers(buyer.user, invited, [supplier.organisation])
+    participation.invite_suppliers(buyer.user, invited, [supplier.organisation])
     draft = draft_rfq_for(buyer)
 
     assert set(access.rfqs_visible_to(supplier.organisation)) == {public, confidential, invited}
@@ -59,7 +59,7 @@ def test_drafts_are_seen_only_by_buyer_members_and_staff(draft_rfq, buyer, suppl
 
 
 def test_invited_rfq_is_visible_only_to_invited_suppliers(invited_rfq, buyer, supplier, other_supplier):
-    services.invite_suppliers(buyer.user, invited_rfq, [supplier.organisation])
+    participation.invite_suppliers(buyer.user, invited_rfq, [supplier.organisation])
 
     assert access.can_see_rfq(supplier.user, supplier.organisation, invited_rfq)
     assert access.can_see_details(supplier.user, supplier.organisation, invited_rfq)
@@ -69,7 +69,7 @@ def test_invited_rfq_is_visible_only_to_invited_suppliers(invited_rfq, buyer, su
 
 
 def test_user_cannot_borrow_an_invited_organisation_they_do_not_belong_to(invited_rfq, buyer, supplier, other_supplier):
-    services.invite_suppliers(buyer.user, invited_rfq, [supplier.organisation])
+    participation.invite_suppliers(buyer.user, invited_rfq, [supplier.organisation])
     assert not access.can_see_rfq(other_supplier.user, supplier.organisation, invited_rfq)
     assert not access.can_see_details(other_supplier.user, supplier.organisation, invited_rfq)
 
@@ -92,17 +92,17 @@ def test_confidential_details_open_only_after_the_organisation_accepts_the_nda(c
     assert not access.can_see_details(supplier.user, supplier.organisation, confidential_rfq)
     assert access.can_see_details(buyer.user, buyer.organisation, confidential_rfq)
 
-    services.accept_nda(supplier.user, confidential_rfq, supplier.organisation, ip_address="192.0.2.4")
+    participation.accept_nda(supplier.user, confidential_rfq, supplier.organisation, ip_address="192.0.2.4")
 
     assert access.can_see_details(supplier.user, supplier.organisation, confidential_rfq)
     assert not access.can_see_details(colleague.user, colleague.organisation, confidential_rfq)
 
 
 def test_nda_acceptance_keeps_the_text_verbatim_is_audited_and_idempotent(confidential_rfq, supplier):
-    first = services.accept_nda(supplier.user, confidential_rfq, supplier.organisation, ip_address="192.0.2.4")
+    first = participation.accept_nda(supplier.user, confidential_rfq, supplier.organisation, ip_address="192.0.2.4")
     RFQ.objects.filter(pk=confidential_rfq.pk).update(nda_text="Texte modifié ensuite")
     confidential_rfq.refresh_from_db()
-    again = services.accept_nda(supplier.user, confidential_rfq, supplier.organisation)
+    again = participation.accept_nda(supplier.user, confidential_rfq, supplier.organisation)
 
     assert again.pk == first.pk
     assert NDAAcceptance.objects.get().nda_text == NDA
@@ -112,13 +112,13 @@ def test_nda_acceptance_keeps_the_text_verbatim_is_audited_and_idempotent(confid
 
 def test_nda_cannot_be_accepted_on_a_public_rfq(published_rfq, supplier):
     with pytest.raises(RFQError) as error:
-        services.accept_nda(supplier.user, published_rfq, supplier.organisation)
+        participation.accept_nda(supplier.user, published_rfq, supplier.organisation)
     assert error.value.code == "not_confidential"
 
 
 def test_nda_cannot_be_accepted_for_someone_elses_organisation(confidential_rfq, supplier, other_supplier):
     with pytest.raises(RFQError) as error:
-        services.accept_nda(other_supplier.user, confidential_rfq, supplier.organisation)
+        participation.accept_nda(other_supplier.user, confidential_rfq, supplier.organisation)
     assert error.value.code == "not_member"
     assert not NDAAcceptance.objects.exists()
 
@@ -155,19 +155,19 @@ def test_buyer_cannot_quote_its_own_rfq_even_if_also_a_supplier(buyer):
 
 def test_confidential_rfq_needs_the_nda_before_quoting(confidential_rfq, supplier):
     assert not access.supplier_can_quote(supplier.user, supplier.organisation, confidential_rfq)
-    services.accept_nda(supplier.user, confidential_rfq, supplier.organisation)
+    participation.accept_nda(supplier.user, confidential_rfq, supplier.organisation)
     assert access.supplier_can_quote(supplier.user, supplier.organisation, confidential_rfq)
 
 
 def test_supplier_who_declined_its_invitation_cannot_quote(invited_rfq, buyer, supplier):
-    services.invite_suppliers(buyer.user, invited_rfq, [supplier.organisation])
+    participation.invite_suppliers(buyer.user, invited_rfq, [supplier.organisation])
     assert access.supplier_can_quote(supplier.user, supplier.organisation, invited_rfq)
-    services.decline_invitation(supplier.user, invited_rfq, supplier.organisation, "Carnet de commandes plein")
+    participation.decline_invitation(supplier.user, invited_rfq, supplier.organisation, "Carnet de commandes plein")
     assert not access.supplier_can_quote(supplier.user, supplier.organisation, invited_rfq)
 
 
 def test_every_download_is_logged(confidential_rfq, supplier):
-    download = services.record_download(
+    download = participation.record_download(
         supplier.user, supplier.organisation, confidential_rfq, source=FileDownload.Source.RFQ, file_id=7,
         filename="plan.pdf", sha256="a" * 64, ip_address="192.0.2.9",
     )

@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from marketplace.api.services import create_token
-from rfq import quoting, services
+from rfq import participation, quoting, services
 from rfq.models import RFQ, Quote
 from tests.rfq.conftest import draft_rfq_for, make_buyer, make_supplier, one_lot, published_rfq_for
 
@@ -255,13 +255,13 @@ def test_confidential_rfq_shows_only_its_summary_before_the_nda(client, buyer, s
     assert body["summary"] == "Axes usinés, séries de 500."
     assert body["details_visible"] is False and body["details"] is None
     assert "Tolérances" not in str(body)
-    services.accept_nda(supplier.user, rfq, supplier.organisation)
+    participation.accept_nda(supplier.user, rfq, supplier.organisation)
     assert client.get(f"/api/rfqs/{rfq.pk}", **bearer(supplier.user)).json()["details_visible"] is True
 
 
 def test_invitation_only_rfq_is_a_404_for_suppliers_not_invited(client, buyer, supplier, rival):
     rfq = draft_rfq_for(buyer, visibility="invited")
-    services.invite_suppliers(buyer.user, rfq, [supplier.organisation])
+    participation.invite_suppliers(buyer.user, rfq, [supplier.organisation])
     services.publish_rfq(buyer.user, rfq)
     assert client.get(f"/api/rfqs/{rfq.pk}", **bearer(rival.user)).status_code == 404
     assert client.get(f"/api/rfqs/{rfq.pk}", **bearer(supplier.user)).status_code == 200
@@ -341,7 +341,7 @@ def test_supplier_asks_a_question_and_the_buyer_sees_who_asked(client, buyer, su
     assert questions[0]["asked_by"] == supplier.organisation.name
     # Unanswered: the rival does not see it; once answered, it sees the answer, never the asker.
     assert client.get(f"/api/rfqs/{rfq.pk}", **bearer(rival.user)).json()["details"]["questions"] == []
-    services.answer_question(buyer.user, rfq.questions.get(), "Ra 0,8.")
+    participation.answer_question(buyer.user, rfq.questions.get(), "Ra 0,8.")
     seen = client.get(f"/api/rfqs/{rfq.pk}", **bearer(rival.user)).json()["details"]["questions"]
     assert seen[0]["answer"] == "Ra 0,8." and seen[0]["asked_by"] is None
 

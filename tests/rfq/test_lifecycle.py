@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from marketplace.audit.models import AuditEntry
 from marketplace.notifications.models import Notification
-from rfq import services, signals, tasks
+from rfq import participation, services, signals, tasks
 from rfq.exceptions import RFQError
 from rfq.models import RFQ, LotLine, Quote, QuoteLine
 from rfq.services import LineData, LotData
@@ -472,7 +472,7 @@ def test_cancelling_requires_a_reason(published_rfq, buyer):
 def test_cancelling_a_published_rfq_tells_everyone_concerned(published_rfq, buyer, django_capture_on_commit_callbacks):
     invited = make_supplier()
     declined_but_invited = make_supplier()
-    services.invite_suppliers(buyer.user, published_rfq, [invited.organisation, declined_but_invited.organisation])
+    participation.invite_suppliers(buyer.user, published_rfq, [invited.organisation, declined_but_invited.organisation])
     quoting = quote_from_new_supplier(published_rfq)
     bystander = make_supplier()
     Notification.objects.all().delete()
@@ -497,7 +497,7 @@ def test_cancelling_a_published_rfq_tells_everyone_concerned(published_rfq, buye
 
 def test_a_draft_can_be_cancelled_without_telling_suppliers(draft_rfq, buyer):
     invited = make_supplier()
-    services.invite_suppliers(buyer.user, draft_rfq, [invited.organisation])
+    participation.invite_suppliers(buyer.user, draft_rfq, [invited.organisation])
     services.cancel_rfq(buyer.user, draft_rfq, "Doublon")
     assert draft_rfq.status == RFQ.Status.CANCELLED
     assert not notified("rfq.cancelled", invited.organisation).exists()
@@ -540,5 +540,5 @@ def test_an_edit_form_may_send_back_a_questions_deadline_already_passed(publishe
 
 
 def test_notifications_link_to_the_rfq_page(published_rfq, buyer, supplier):
-    services.invite_suppliers(buyer.user, published_rfq, [supplier.organisation])
+    participation.invite_suppliers(buyer.user, published_rfq, [supplier.organisation])
     assert Notification.objects.get(kind="rfq.published_invited").url == f"/consultations/{published_rfq.reference}/"

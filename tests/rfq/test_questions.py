@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from marketplace.audit.models import AuditEntry
 from marketplace.notifications.models import Notification
-from rfq import access, services
+from rfq import access, participation
 from rfq.exceptions import RFQError
 from rfq.models import RFQ, Question
 from tests.rfq.conftest import make_supplier, published_rfq_for, quote_from_new_supplier
@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_supplier_asks_and_the_buyer_is_notified(published_rfq, buyer, supplier):
-    question = services.ask_question(supplier.user, published_rfq, supplier.organisation, "  Tolérance sur Ø20 ?  ")
+    question = participation.ask_question(supplier.user, published_rfq, supplier.organisation, "  Tolérance sur Ø20 ?  ")
 
     assert question.text == "Tolérance sur Ø20 ?"
     assert (question.asked_by, question.asked_by_organisation) == (supplier.user, supplier.organisation)
@@ -32,30 +32,30 @@ def test_question_after_the_questions_deadline_is_refused(published_rfq, supplie
     RFQ.objects.filter(pk=published_rfq.pk).update(questions_deadline=timezone.now() - timedelta(minutes=1))
     published_rfq.refresh_from_db()
     with pytest.raises(RFQError) as error:
-        services.ask_question(supplier.user, published_rfq, supplier.organisation, "Encore une ?")
+        participation.ask_question(supplier.user, published_rfq, supplier.organisation, "Encore une ?")
     assert error.value.code == "questions_closed"
     assert not Question.objects.exists()
 
 
 def test_empty_question_is_refused(published_rfq, supplier):
     with pytest.raises(RFQError) as error:
-        services.ask_question(supplier.user, published_rfq, supplier.organisation, "   ")
+        participation.ask_question(supplier.user, published_rfq, supplier.organisation, "   ")
     assert error.value.code == "text_required"
 
 
 def test_supplier_without_access_to_the_details_cannot_ask(buyer, supplier):
     confidential = published_rfq_for(buyer, visibility=RFQ.Visibility.CONFIDENTIAL, nda_text="Confidentiel.")
     with pytest.raises(RFQError) as error:
-        services.ask_question(supplier.user, confidential, supplier.organisation, "Quel matériau ?")
+        participation.ask_question(supplier.user, confidential, supplier.organisation, "Quel matériau ?")
     assert error.value.code == "no_access"
 
-    services.accept_nda(supplier.user, confidential, supplier.organisation)
-    assert services.ask_question(supplier.user, confidential, supplier.organisation, "Quel matériau ?").pk
+    participation.accept_nda(supplier.user, confidential, supplier.organisation)
+    assert participation.ask_question(supplier.user, confidential, supplier.organisation, "Quel matériau ?").pk
 
 
 def test_buyer_cannot_ask_its_own_rfq_a_question(published_rfq, buyer):
     with pytest.raises(RFQError) as error:
-        services.ask_question(buyer.user, published_rfq, buyer.organisation, "Test ?")
+        participation.ask_question(buyer.user, published_rfq, buyer.organisation, "Test ?")
     assert error.value.code == "not_supplier"
 
 
@@ -64,12 +64,12 @@ def test_answer_reaches_every_supplier_concerned_without_naming_the_asker(
 ):
     quoting = quote_from_new_supplier(published_rfq)
     invited = make_supplier()
-    services.invite_suppliers(buyer.user, published_rfq, [invited.organisation])
-    question = services.ask_question(supplier.user, published_rfq, supplier.organisation, "Finition ?")
+    participation.invite_suppliers(buyer.user, published_rfq, [invited.organisation])
+    question = participation.ask_question(supplier.user, published_rfq, supplier.organisation, "Finition ?")
     mail.outbox.clear()
 
     with django_capture_on_commit_callbacks(execute=True):
-        answered = services.answer_question(buyer.user, question, "Brut d'usinage, Ra 1,6.")
+        answered = participation.answer_question(buyer.user, question, "Brut d'usinage, Ra 1,6.")
 
     assert answered.is_answered and answered.answered_by == buyer.user
     rows = Notification.objects.filter(kind="rfq.question_answered")
@@ -81,8 +81,8 @@ def test_answer_reaches_every_supplier_concerned_without_naming_the_asker(
 
 
 def test_other_suppliers_see_the_answer_but_not_who_asked(published_rfq, buyer, supplier, other_supplier):
-    question = services.ask_question(supplier.user, published_rfq, supplier.organisation, "Finition ?")
-    services.answer_question(buyer.user, question, "Brute.")
+    question = participation.ask_question(supplier.user, published_rfq, supplier.organisation, "Finition ?")
+    participation.answer_question(buyer.user, question, "Brute.")
 
     [seen_by_other] = access.visible_questions(other_supplier.user, other_supplier.organisation, published_rfq)
     assert seen_by_other["answer"] == "Brute."
@@ -95,33 +95,33 @@ def test_other_suppliers_see_the_answer_but_not_who_asked(published_rfq, buyer, 
 
 def test_questions_of_a_confidential_rfq_stay_hidden_without_the_nda(buyer, supplier, other_supplier):
     confidential = published_rfq_for(buyer, visibility=RFQ.Visibility.CONFIDENTIAL, nda_text="Confidentiel.")
-    services.accept_nda(supplier.user, confidential, supplier.organisation)
-    question = services.ask_question(supplier.user, confidential, supplier.organisation, "Finition ?")
-    services.answer_question(buyer.user, question, "Brute.")
+    participation.accept_nda(supplier.user, confidential, supplier.organisation)
+    question = participation.ask_question(supplier.user, confidential, supplier.organisation, "Finition ?")
+    participation.answer_question(buyer.user, question, "Brute.")
 
     assert access.visible_questions(other_supplier.user, other_supplier.organisation, confidential) == []
     assert not Notification.objects.filter(kind="rfq.question_answered", organisation=other_supplier.organisation).exists()
 
 
 def test_supplier_cannot_answer(published_rfq, supplier, other_supplier):
-    question = services.ask_question(supplier.user, published_rfq, supplier.organisation, "Finition ?")
+    question = participation.ask_question(supplier.user, published_rfq, supplier.organisation, "Finition ?")
     with pytest.raises(RFQError) as error:
-        services.answer_question(other_supplier.user, question, "Je sais !")
+        participation.answer_question(other_supplier.user, question, "Je sais !")
     assert error.value.code == "not_buyer"
     question.refresh_from_db()
     assert not question.is_answered
 
 
 def test_empty_answer_is_refused(published_rfq, buyer, supplier):
-    question = services.ask_question(supplier.user, published_rfq, supplier.organisation, "Finition ?")
+    question = participation.ask_question(supplier.user, published_rfq, supplier.organisation, "Finition ?")
     with pytest.raises(RFQError) as error:
-        services.answer_question(buyer.user, question, " ")
+        participation.answer_question(buyer.user, question, " ")
     assert error.value.code == "answer_required"
 
 
 def test_answering_after_the_rfq_closed_is_refused(published_rfq, buyer, supplier):
-    question = services.ask_question(supplier.user, published_rfq, supplier.organisation, "Finition ?")
+    question = participation.ask_question(supplier.user, published_rfq, supplier.organisation, "Finition ?")
     RFQ.objects.filter(pk=published_rfq.pk).update(status=RFQ.Status.CLOSED)
     with pytest.raises(RFQError) as error:
-        services.answer_question(buyer.user, question, "Trop tard")
+        participation.answer_question(buyer.user, question, "Trop tard")
     assert error.value.code == "not_open"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from marketplace.audit.models import AuditEntry
 from marketplace.notifications.models import Notification
-from rfq import quoting, services
+from rfq import participation, quoting
 from rfq.exceptions import RFQError
 from rfq.models import RFQ, Quote, QuoteVersion, RFQInvitation
 from rfq.quoting import QuoteLineData, quote_content_hash
@@ -99,7 +99,7 @@ def test_submission_clears_reconfirmation_and_records_the_rfq_revision(published
 
 def test_submission_marks_the_invitation_quoted(buyer, supplier):
     rfq = published_rfq_for(buyer, visibility=RFQ.Visibility.INVITED)
-    services.invite_suppliers(buyer.user, rfq, [supplier.organisation])
+    participation.invite_suppliers(buyer.user, rfq, [supplier.organisation])
 
     submit(supplier, rfq)
 

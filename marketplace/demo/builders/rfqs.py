@@ -5,13 +5,14 @@ showcase state, several involving the demo supplier (``fournisseur@demo.test``);
 spread over the demo buyers with states drawn from the ``rfqs`` stream. About 40 RFQs, plus one
 per thousand suppliers, at most ``MAX_RFQS``: a run with 100,000 suppliers stays fast.
 
-Everything goes through :mod:`rfq.services` and :mod:`rfq.quoting` (validation, versions and
-SHA-256 of quotes, notifications, audit), with real deadlines an hour ahead. An RFQ meant to be in
-the past (closed, opened, awarded, unsuccessful) is then moved back in time as a whole: every
-timestamp of the RFQ, its questions, invitations, quotes, versions, awards and notifications is
-rewritten so that the story stays in order (created < published < questions < quotes < deadline
-< closed < opened < awarded). The hashed content of a quote version holds no time, so the hashes
-stay valid. The audit log is append-only: it truthfully records when the demo was loaded.
+Everything goes through :mod:`rfq.services`, :mod:`rfq.participation` and :mod:`rfq.quoting`
+(validation, versions and SHA-256 of quotes, notifications, audit), with real deadlines an hour
+ahead. An RFQ meant to be in the past (closed, opened, awarded, unsuccessful) is then moved back in
+time as a whole: every timestamp of the RFQ, its questions, invitations, quotes, versions, awards
+and notifications is rewritten so that the story stays in order (created < published < questions <
+quotes < deadline < closed < opened < awarded). The hashed content of a quote version holds no time,
+so the hashes stay valid. The audit log is append-only: it truthfully records when the demo was
+loaded.
 
 Idempotent: each demo RFQ carries its demo number in its title (« … — DA-0007 »); numbers
 already present for the demo buyers are skipped, so a re-run adds nothing and a larger run adds
@@ -34,7 +35,7 @@ from django.utils.translation import gettext as _
 
 from marketplace.accounts.models import Membership, Organisation
 from marketplace.notifications.models import Notification
-from rfq import quoting, services
+from rfq import participation, quoting, services
 from rfq.exceptions import RFQError
 from rfq.models import RFQ, Award, Question, Quote, QuoteVersion, RFQInvitation
 from suppliers.models import CertificationType, Material, Sector, Skill
@@ -383,11 +384,11 @@ def _build_one(world: _World, spec: RFQSpec) -> None:
             _mark_emailed(rfq)
             return
         if visibility == RFQ.Visibility.INVITED or spec.number == 2:
-            services.invite_suppliers(buyer_user, rfq, quoting_suppliers)
+            participation.invite_suppliers(buyer_user, rfq, quoting_suppliers)
         services.publish_rfq(buyer_user, rfq)
         if visibility == RFQ.Visibility.CONFIDENTIAL:
             for supplier in quoting_suppliers[:1]:
-                services.accept_nda(world.user_of(supplier), rfq, supplier)
+                participation.accept_nda(world.user_of(supplier), rfq, supplier)
             quoting_suppliers = quoting_suppliers[:1]
         if spec.state == State.CANCELLED:
             services.cancel_rfq(buyer_user, rfq, CANCEL_REASONS[spec.number % len(CANCEL_REASONS)])
@@ -417,11 +418,11 @@ def _questions(world, rfq, buyer_user, suppliers, rng) -> None:
     for position, supplier in enumerate(suppliers[:2]):
         text, answer = QUESTIONS[rng.randrange(len(QUESTIONS))]
         try:
-            question = services.ask_question(world.user_of(supplier), rfq, supplier, text)
+            question = participation.ask_question(world.user_of(supplier), rfq, supplier, text)
         except RFQError:
             continue
         if position == 0:  # the second one stays unanswered, as in real life
-            services.answer_question(buyer_user, question, answer)
+            participation.answer_question(buyer_user, question, answer)
 
 
 def _quotes(world, spec, rfq, suppliers, base_price) -> list[Quote]:
