@@ -4,39 +4,53 @@ Accepts the parameters of the API (see :func:`search.query.parse_supplier_query`
 those of the home page form (``q``, ``postal_code``, ``radius``). htmx requests get only the
 results region (facets, hits, pagination), re-rendered when a filter changes; the URL follows
 (``hx-push-url``). Invalid input is shown as an error message above empty results, never a 500.
+
+The current page of hits is also drawn on a Leaflet map (progressive enhancement: the list says
+the same without JavaScript or tiles). Its markers are the hits' nearest production sites, read
+in one query since search hits carry a commune but no coordinates.
 """
 from __future__ import annotations
 
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.shortcuts import render
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+
+from marketplace.geo.services import haversine_km
 
 from .backends import search_suppliers
 from .query import MAX_RADIUS_KM, SearchQueryError, parse_supplier_query
 
-RADIUS_CHOICES = (10, 25, 50, 100, 200, 500)
+RADIUS_CHOICES = (10, 25, 50, 100, 200)
 FACET_OPTIONS_SHOWN = 12
 
 
 @require_GET
 def supplier_search(request):
-    error, query, result = None, None, None
+    error, error_param, query, result = None, "", None, None
     try:
         query = parse_supplier_query(request.GET)
         result = search_suppliers(query)
     except SearchQueryError as exc:
-        error = exc.message
+        error, error_param = exc.message, exc.param
+    hits = [_card(hit) for hit in result.hits] if result else []
+    values = _form_values(request)
     context = {
         "error": error,
+        "error_param": error_param,
         "query": query,
         "result": result,
-        "hits": [_card(hit) for hit in result.hits] if result else [],
+        "hits": hits,
+        "map_points": _map_points(query, hits),
+        "map_tile_url": getattr(settings, "MAP_TILE_URL", ""),
+        "map_attribution": getattr(settings, "MAP_TILE_ATTRIBUTION", ""),
         "facet_groups": _facet_groups(request, result),
         "pages": _pages(request, query, result),
         "widen": _widen(request, query, result),
-        "values": _form_values(request),
-        "radius_choices": RADIUS_CHOICES,
+        "values": values,
+        "radius_choices": _radius_choices(values["radius"]),
         "sort_choices": [("relevance", _("Pertinence")), ("distance", _("Distance")), ("name", _("Nom"))],
     }
     template = "search/_results.html" if request.htmx else "search/supplier_search.html"
@@ -52,6 +66,64 @@ def _profile_url(slug: str) -> str:
 
 def _card(hit) -> dict:
     return {"hit": hit, "url": _profile_url(hit.slug)}
+
+
+def _distance_label(distance_km: float) -> str:
+    """« à 1,2 km » / « à 35 km », as the result cards write it."""
+    digits = 1 if distance_km < 10 else 0
+    return _("à %(distance)s km") % {"distance": number_format(distance_km, digits)}
+
+
+def _map_points(query, cards) -> list[dict]:
+    """Map markers for the hits of this page: each supplier at the site the hit names (its nearest
+    one when the search has a location). Suppliers without a production site are left off."""
+    from suppliers.models import ProductionSite
+
+    if not cards:
+        return []
+    sites: dict[int, list[dict]] = {}
+    rows = (
+        ProductionSite.objects.filter(profile_id__in=[card["hit"].id for card in cards])
+        .order_by("profile_id", "-is_head_office", "name")
+        .values("profile_id", "latitude", "longitude", "postal_code", "commune__name")
+    )
+    for row in rows:
+        sites.setdefault(row["profile_id"], []).append(row)
+    points = []
+    for card in cards:
+        hit = card["hit"]
+        candidates = sites.get(hit.id)
+        if not candidates:
+            continue
+        if query is not None and query.location is not None:
+            here = query.location
+            site = min(candidates, key=lambda s: haversine_km(here.latitude, here.longitude, s["latitude"], s["longitude"]))
+        else:
+            same_place = [s for s in candidates if s["commune__name"] == hit.commune and s["postal_code"] == hit.postal_code]
+            site = (same_place or candidates)[0]
+        points.append({
+            "name": hit.name,
+            "url": card["url"],
+            "commune": site["commune__name"],
+            "postal_code": site["postal_code"],
+            "distance": _distance_label(hit.distance_km) if hit.distance_km is not None else "",
+            "lat": round(site["latitude"], 5),
+            "lng": round(site["longitude"], 5),
+        })
+    return points
+
+
+def _radius_choices(current: str) -> list[dict]:
+    """The radius options: the usual ones, plus the one in the URL (an « élargir » link may ask for
+    400 km) so that the select shows the radius the results use."""
+    try:
+        radius = float(current.replace(",", "."))
+    except ValueError:
+        radius = None
+    kilometres = set(RADIUS_CHOICES)
+    if radius is not None and 0 < radius <= MAX_RADIUS_KM:
+        kilometres.add(radius)
+    return [{"value": f"{km:g}", "selected": km == radius} for km in sorted(kilometres)]
 
 
 def _form_values(request) -> dict:
