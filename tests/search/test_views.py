@@ -141,4 +141,4 @@ def test_empty_page_near_a_postal_code_suggests_the_wider_radius(client, indexed
     html = client.get(url(), {"q": "soudage", "postal_code": "69001", "radius": "25"}).content.decode()
     assert re.search(r"0 fournisseurs? trouvés?", html)
     assert "Aucun résultat à 25 km." in html
-    assert re.search(r'<a href="[^"]*radius=50[^"]*"[^>]*>Élargir à 50 km ?</a>', html)
+    assert re.search(r'<a href="[^"]*radius=50[^"]*"[^>]*>Élargir à 50 km \?</a>', html)
