@@ -98,12 +98,6 @@ def test_sector_page_issues_the_same_queries_for_few_and_many_suppliers(client, 
     assert few == many
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Known N+1 (bench, docs/PERFORMANCE.md): the comparison page loads each quote's supplier organisation "
-    "with its own query (one SELECT accounts_organisation per extra quote); strict, so the fix turns this red until "
-    "the marker is removed.",
-)
 def test_rfq_comparison_issues_the_same_queries_for_few_and_many_quotes(client, db):
     def opened_rfq_with(quotes: int):
         buyer, owner = buyer_with_owner()

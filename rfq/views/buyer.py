@@ -517,7 +517,7 @@ def _sort(request) -> str:
 def _compare_page(request, rfq: RFQ, award_form=None, status=200):
     sort = _sort(request)
     table = comparison.comparison_for(rfq, sort=sort)
-    quotes = list(quoting.visible_quotes_for(request.user, rfq.buyer, rfq))
+    quotes = list(quoting.visible_quotes_for(request.user, rfq.buyer, rfq).select_related("supplier"))
     lots = list(rfq.lots.all())
     return render(
         request,
@@ -569,7 +569,7 @@ def award(request, reference):
     rfq = _buyer_rfq(request, reference)
     if rfq.is_sealed:
         return _sealed_redirect(request, rfq)
-    quotes = list(quoting.visible_quotes_for(request.user, rfq.buyer, rfq))
+    quotes = list(quoting.visible_quotes_for(request.user, rfq.buyer, rfq).select_related("supplier"))
     form = AwardForm(request.POST, lots=list(rfq.lots.all()), quotes=quotes)
     if form.is_valid():
         try:
