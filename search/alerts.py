@@ -510,3 +510,21 @@ def register_alerts_task(saved_search_ids: list[int], organisation_ids: list[int
         es_alerts.register_saved_searches(saved_search_ids)
     if organisation_ids:
         es_alerts.register_profiles(organisation_ids)
+
+
+@task()
+def refresh_alerts_task() -> int:
+    """Re-register every alert in the percolator after a taxonomy change (enqueued after commit by
+    :func:`search.receivers.taxonomy_changed`; no-op on the database). Never raises: returns -1
+    when the engine could not be reached (logged; ``manage.py search_rebuild`` catches up)."""
+    from .backends import es_alerts
+    from .synonyms import forget_thesaurus
+
+    if not es_alerts.enabled():
+        return 0
+    forget_thesaurus()  # the expansion must see the committed taxonomy, not a cache filled before
+    try:
+        return es_alerts.refresh()
+    except es_alerts.client_errors() as exc:
+        logger.warning("Could not re-register the alerts in the percolator after a taxonomy change: %s", exc)
+        return -1

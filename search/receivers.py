@@ -4,8 +4,11 @@
   is enqueued for the RFQ. Never raises: the RFQ is published whatever happens here.
 * With the Elasticsearch percolator (:mod:`search.backends.es_alerts`): a saved search saved →
   re-registered after commit; deleted → removed at once, by id; a supplier profile, its sites or
-  its skills/materials/sectors changed → its implicit alert re-registered after commit. On the
-  database backend these do nothing (SQL reads the rows themselves). Raw (fixture) saves are skipped.
+  its skills/materials/sectors changed → its implicit alert re-registered after commit; a skill or
+  a material saved or deleted (names, synonyms, parent: the queries embed them) → every alert
+  re-registered after commit by :func:`search.alerts.refresh_alerts_task`, once per transaction.
+  On the database backend these do nothing (SQL reads the rows themselves). Raw (fixture) saves
+  are skipped.
 """
 from __future__ import annotations
 
@@ -77,9 +80,30 @@ def profile_relations_changed(sender, instance, action, reverse, pk_set, **kwarg
         _register_later(organisation_ids=SupplierProfile.objects.filter(pk__in=pk_set).values_list("organisation_id", flat=True))
 
 
+def taxonomy_changed(sender, instance, raw=False, **kwargs):
+    from .backends import es_alerts
+
+    if raw or not es_alerts.enabled():
+        return
+    # One refresh per transaction, however many skills it saves (reference data loads hundreds).
+    pending = transaction.get_connection().run_on_commit
+    if any(callback is _refresh_alerts for _savepoints, callback, _robust in pending):
+        return
+    transaction.on_commit(_refresh_alerts)
+
+
+def _refresh_alerts():
+    from .alerts import refresh_alerts_task
+
+    try:
+        refresh_alerts_task.enqueue()
+    except Exception:
+        logger.exception("Could not enqueue the re-registration of the alerts")
+
+
 def connect() -> None:
     from rfq.signals import rfq_published as published_signal
-    from suppliers.models import ProductionSite, SupplierProfile
+    from suppliers.models import Material, ProductionSite, Skill, SupplierProfile
 
     from .models import SavedSearch
 
@@ -90,6 +114,9 @@ def connect() -> None:
     post_delete.connect(profile_changed, sender=SupplierProfile, dispatch_uid="search.alerts.profile_deleted")
     post_save.connect(site_changed, sender=ProductionSite, dispatch_uid="search.alerts.site_saved")
     post_delete.connect(site_changed, sender=ProductionSite, dispatch_uid="search.alerts.site_deleted")
+    for model in (Skill, Material):
+        post_save.connect(taxonomy_changed, sender=model, dispatch_uid=f"search.alerts.{model.__name__}_saved")
+        post_delete.connect(taxonomy_changed, sender=model, dispatch_uid=f"search.alerts.{model.__name__}_deleted")
     for relation in (SupplierProfile.skills, SupplierProfile.materials, SupplierProfile.sectors):
         m2m_changed.connect(profile_relations_changed, sender=relation.through,
                             dispatch_uid=f"search.alerts.{relation.field.name}_changed")

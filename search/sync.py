@@ -105,12 +105,24 @@ def retry_pending() -> int:
 
 
 def rebuild(progress=None) -> dict[str, int]:
-    """Rebuild the database index and the external one; returns documents written per backend."""
+    """Rebuild the database index and the external one; returns documents written per backend.
+
+    With the Elasticsearch percolator, the alert queries are re-created too (key ``"alerts"``):
+    they embed the taxonomy's synonyms, so a rebuild also catches up on taxonomy changes whose
+    re-registration was missed. Raises ``SearchBackendUnavailable`` when the engine fails."""
+    from .backends import es_alerts
+    from .backends.base import SearchBackendUnavailable
+
     written = {"database": database_backend().rebuild(progress)}
     external = external_backend()
     if external is not None:
         written[external.name] = external.rebuild(progress)
         PendingIndexOperation.objects.filter(backend=external.name).delete()
+    if es_alerts.enabled():
+        try:
+            written["alerts"] = es_alerts.rebuild()
+        except es_alerts.client_errors() as exc:
+            raise SearchBackendUnavailable(f"Elasticsearch could not rebuild the alert percolator: {exc}") from exc
     return written
 
 

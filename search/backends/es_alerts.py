@@ -14,8 +14,10 @@ so that both engines return the same set.
 
 Registration follows the rows: a saved search is (re-)registered after its save commits and
 removed when deleted; a profile after it, its sites or its skills/materials/sectors change.
-Errors are logged, never raised into a save; :func:`rebuild` re-registers everything (run it
-after a reindex or when the taxonomy changed). The client is the shared one (``es_client``).
+Errors are logged, never raised into a save. A change of the taxonomy (a skill or material
+renamed, given synonyms, re-parented, deleted) re-registers everything in place with
+:func:`refresh`, after commit (:mod:`search.receivers`); ``manage.py search_rebuild`` re-creates
+the index with :func:`rebuild`. The client is the shared one (``es_client``).
 """
 from __future__ import annotations
 
@@ -59,6 +61,11 @@ def _errors():
     from elasticsearch import ApiError
 
     return (ApiError, TransportError, OSError)
+
+
+def client_errors() -> tuple[type[Exception], ...]:
+    """What registration and percolation raise when the engine is unreachable or refuses."""
+    return _errors()
 
 
 def ensure_index(client=None, name: str | None = None) -> None:
@@ -204,18 +211,13 @@ def register_profiles(organisation_ids) -> None:
         logger.warning("Could not register profile alerts %s in the alert percolator: %s", ids, exc)
 
 
-def rebuild() -> int:
-    """Re-create the alerts index from every saved RFQ alert and published profile. Returns the count."""
-    from elasticsearch import helpers
-
+def _all_alerts() -> list[dict]:
+    """Bulk actions registering every saved RFQ alert and every published profile's implicit alert."""
     from suppliers.models import SupplierProfile
 
     from ..matching import SkillBranches
     from ..models import SavedSearch
 
-    client, name = get_client(), index_name()
-    drop_index(name)
-    ensure_index(client, name)
     branches = SkillBranches()
     actions = []
     for saved in SavedSearch.objects.filter(kind=SavedSearch.Kind.RFQS, alerts_enabled=True).prefetch_related("terms"):
@@ -232,7 +234,47 @@ def rebuild() -> int:
         if query is not None:
             actions.append({"_id": f"profile-{profile.organisation_id}", "query": query, "alert_kind": "profile",
                             "ref_id": profile.organisation_id})
+    return actions
+
+
+def rebuild() -> int:
+    """Re-create the alerts index from every saved RFQ alert and published profile. Returns the count.
+
+    ``manage.py search_rebuild`` runs it (after the supplier indexes). Client errors are raised."""
+    from elasticsearch import helpers
+
+    client, name = get_client(), index_name()
+    drop_index(name)
+    ensure_index(client, name)
+    actions = _all_alerts()
     helpers.bulk(client, actions, index=name, refresh="wait_for")
+    return len(actions)
+
+
+def refresh() -> int:
+    """Re-register every alert in place (no empty window), then settle the ones no longer listed.
+
+    For taxonomy changes: the queries embed the synonyms of the skills and materials (expanded
+    when registered) and the skill branches of the profiles, so a renamed skill, a new synonym
+    or a re-parented skill changes queries of alerts whose rows did not change. Alerts in the
+    index but not in the bulk are re-registered one by one from their current row (removed
+    when the row is gone or no longer alerts), so one saved while this runs is not lost.
+    Returns the number bulk-registered; client errors are raised (the task logs them)."""
+    from elasticsearch import helpers
+
+    client, name = get_client(), index_name()
+    ensure_index(client, name)
+    actions = _all_alerts()
+    helpers.bulk(client, actions, index=name, refresh="wait_for")
+    wanted = {action["_id"] for action in actions}
+    stale = {hit["_id"] for hit in helpers.scan(client, index=name, query={"query": {"match_all": {}}}, _source=False)}
+    stale -= wanted
+    saved_ids = [int(doc_id.removeprefix("saved-")) for doc_id in stale if doc_id.startswith("saved-")]
+    organisation_ids = [int(doc_id.removeprefix("profile-")) for doc_id in stale if doc_id.startswith("profile-")]
+    if saved_ids:
+        register_saved_searches(saved_ids)
+    if organisation_ids:
+        register_profiles(organisation_ids)
     return len(actions)
 
 

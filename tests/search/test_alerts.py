@@ -199,3 +199,36 @@ def test_percolator_gives_the_same_alerts_as_sql(catalogue, people, settings):
         assert any(matching_keys_sql(rfq) for rfq in rfqs)
     finally:
         es_alerts.drop_index()
+
+
+@pytest.mark.elasticsearch
+def test_a_new_skill_synonym_reaches_saved_alerts_already_in_the_percolator(
+    catalogue, people, settings, django_capture_on_commit_callbacks
+):
+    url = os.environ.get("ELASTICSEARCH_URL")
+    if not url:
+        pytest.skip("ELASTICSEARCH_URL is not set (start a node with `make es-start`)")
+    from search.backends import es_alerts
+    from search.backends.elasticsearch import ElasticsearchBackend
+
+    settings.ELASTICSEARCH_URL = url
+    settings.SEARCH_BACKEND = "elasticsearch"
+    settings.SEARCH_ELASTICSEARCH_INDEX = f"test-taxonomy-{uuid.uuid4().hex[:10]}"  # the skill save reindexes
+    settings.SEARCH_ALERTS_INDEX = f"{settings.SEARCH_ELASTICSEARCH_INDEX}-alerts"
+    cat = catalogue
+    saved = save_search(people["f"], name="Décolletage", kind="rfqs", organisation=cat.f.organisation,
+                        params={"q": ["décolletage"]})
+    try:
+        es_alerts.rebuild()  # registered with the synonyms of the day
+        with django_capture_on_commit_callbacks(execute=True):
+            cat.decolletage.synonyms += "\nmicrodécolletage"
+            cat.decolletage.save()
+        # No skill, material or sector: only the words can match, through the new synonym.
+        rfq = rfq_for(title="Microdécolletage d'axes horlogers", commune=None)
+        publish(rfq)
+
+        assert es_alerts.percolate(RFQFacts.of(rfq)) == {("saved", saved.pk)} == matching_keys_sql(rfq)
+        assert alerted_users(rfq) == {people["f"].pk}
+    finally:
+        es_alerts.drop_index()
+        ElasticsearchBackend(url=url, index=settings.SEARCH_ELASTICSEARCH_INDEX).drop_index()

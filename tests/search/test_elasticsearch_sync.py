@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from search import sync
 from search.backends import get_backend, search_suppliers
 from search.backends.base import SearchBackendUnavailable
+from search.backends import es_alerts
 from search.backends.elasticsearch import ElasticsearchBackend
 from search.models import PendingIndexOperation
 from search.query import SupplierQuery
@@ -42,6 +43,7 @@ def es_settings(settings, es_url):
     settings.SEARCH_ELASTICSEARCH_REFRESH_INTERVAL = "50ms"
     yield settings
     ElasticsearchBackend(url=es_url, index=settings.SEARCH_ELASTICSEARCH_INDEX).drop_index()
+    es_alerts.drop_index()  # search_rebuild re-creates the alert percolator next to it
 
 
 def engine_names(**kwargs):
@@ -92,7 +94,10 @@ def test_outage_saves_succeed_searches_fall_back_and_retry_catches_up(
 
 
 def test_a_deletion_missed_during_an_outage_is_replayed(catalogue, es_settings, es_url):
-    assert "elasticsearch: 5 supplier(s) indexed" in rebuild()
+    output = rebuild()
+    assert "elasticsearch: 5 supplier(s) indexed" in output
+    # The percolator is rebuilt too: the five profiles' implicit alerts (no saved search here).
+    assert "alerts: 5 alert(s) registered in the percolator" in output
     assert engine_names(text="tôlerie") == ["Tôlerie Savoyarde", "Soudure Martin"]
 
     es_settings.ELASTICSEARCH_URL = CLOSED_PORT

@@ -2,7 +2,9 @@
 
 Idempotent: run it after loading fixtures (raw saves are not indexed), after an engine outage,
 or nightly so that certifications that expired drop out. On Elasticsearch it loads a new index
-version and swaps the alias (zero downtime; see :mod:`search.backends.elasticsearch`).
+version and swaps the alias (zero downtime; see :mod:`search.backends.elasticsearch`), then
+re-creates the alert percolator's queries (:mod:`search.backends.es_alerts`), which embed the
+taxonomy's synonyms.
 ``--pending`` only replays the operations an external engine missed.
 
 An unreachable engine is reported as a command error (exit status 1) after the database index
@@ -36,5 +38,8 @@ class Command(BaseCommand):
                 written = sync.rebuild(progress=bar.update)
             except SearchBackendUnavailable as exc:
                 raise CommandError(f"Search engine unavailable, only the database index was rebuilt: {exc}") from exc
+        alerts = written.pop("alerts", None)
         for backend, count in written.items():
             self.stdout.write(f"{backend}: {count} supplier(s) indexed")
+        if alerts is not None:
+            self.stdout.write(f"alerts: {alerts} alert(s) registered in the percolator")
