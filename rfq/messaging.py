@@ -16,6 +16,7 @@ from marketplace.accounts.models import Membership
 from marketplace.audit.services import record
 from marketplace.notifications import kinds
 from marketplace.notifications.services import notify, organisation_users
+from marketplace.scanning.services import request_scan
 
 from .exceptions import RFQError
 from .files import check_upload, organisation_used_bytes
@@ -105,6 +106,8 @@ def post_message(actor, rfq, supplier, organisation, body, attachment=None) -> M
             message.attachment_sha256 = checked.sha256
             message.attachment_size = checked.size
         message.save()
+        if checked is not None:
+            request_scan(message)
         # Writing is reading: the author's side of the thread is up to date.
         read_field = "supplier_read_at" if organisation.pk == supplier.pk else "buyer_read_at"
         setattr(thread, read_field, message.created_at)

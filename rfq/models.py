@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.scanning.status import ScanStatus
 from marketplace.storage import private_storage
 
 EUR = "EUR"
@@ -241,6 +242,10 @@ class RFQAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Quarantine (marketplace.scanning): served only once ``clean``.
+    scan_status = models.CharField(_("analyse antivirus"), max_length=8, choices=ScanStatus.choices, default=ScanStatus.PENDING)
+    scan_note = models.CharField(max_length=200, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("pièce jointe")
@@ -447,6 +452,10 @@ class QuoteAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
+    # Quarantine (marketplace.scanning): served only once ``clean``.
+    scan_status = models.CharField(_("analyse antivirus"), max_length=8, choices=ScanStatus.choices, default=ScanStatus.PENDING)
+    scan_note = models.CharField(max_length=200, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["quote", "uploaded_at"]
@@ -500,6 +509,10 @@ class Message(models.Model):
     attachment_kind = models.CharField(max_length=8, choices=AttachmentKind.choices, blank=True)
     attachment_sha256 = models.CharField(max_length=64, blank=True)
     attachment_size = models.PositiveBigIntegerField(null=True, blank=True)
+    # Quarantine of the attachment (marketplace.scanning): served only once ``clean``.
+    scan_status = models.CharField(_("analyse antivirus"), max_length=8, choices=ScanStatus.choices, default=ScanStatus.PENDING)
+    scan_note = models.CharField(max_length=200, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

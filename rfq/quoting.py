@@ -42,6 +42,7 @@ from marketplace.accounts.models import Membership, Organisation
 from marketplace.audit.services import record
 from marketplace.billing.entitlements import QuotaExceeded, check_quote_quota
 from marketplace.notifications.services import notify, organisation_users
+from marketplace.scanning.services import request_scan
 
 from . import access
 from .exceptions import RFQError
@@ -292,6 +293,7 @@ def _apply_attachments(actor, quote, checked, remove_ids) -> list[str]:
         )
         attachment.file.save(result.safe_name, uploaded, save=False)
         attachment.save()
+        request_scan(attachment)
     return to_delete
 
 

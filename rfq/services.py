@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from marketplace.accounts.models import Membership
 from marketplace.audit.services import record
 from marketplace.notifications.services import notify, organisation_users
+from marketplace.scanning.services import request_scan
 from suppliers.sanitize import clean_rich_text
 
 from . import signals
@@ -437,6 +438,7 @@ def add_attachment(actor, rfq, uploaded_file, *, lot=None) -> RFQAttachment:
         stored = attachment.file.name
         try:
             attachment.save()
+            request_scan(attachment)
             outcome = {}
             if rfq.status == RFQ.Status.PUBLISHED:
                 outcome = _after_published_edit(actor, rfq, ["attachments"], rfq.quote_deadline)

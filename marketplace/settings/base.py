@@ -23,6 +23,7 @@ INSTALLED_APPS = [
     "marketplace.billing",
     "marketplace.notifications",
     "marketplace.ops",
+    "marketplace.scanning",
     "suppliers",
     "rfq",
     "search",
@@ -247,6 +248,12 @@ ELASTICSEARCH_URL = env_str("ELASTICSEARCH_URL")
 # RFQ, quote and message attachments (docs/RFQ.md): per file and per organisation in total.
 RFQ_MAX_FILE_BYTES = env_int("RFQ_MAX_FILE_BYTES", 25 * 1024 * 1024)
 RFQ_MAX_ORGANISATION_BYTES = env_int("RFQ_MAX_ORGANISATION_BYTES", 500 * 1024 * 1024)
+# Virus scanning of uploads (marketplace.scanning, docs/SECURITY.md): clamd by Unix socket or TCP.
+# Neither set → files are served unscanned, marked « not scanned ».
+CLAMD_SOCKET = env_str("CLAMD_SOCKET", "")
+CLAMD_HOST = env_str("CLAMD_HOST", "")
+CLAMD_PORT = env_int("CLAMD_PORT", 3310)
+CLAMD_TIMEOUT = env_int("CLAMD_TIMEOUT", 60)
 SEARCH_BACKEND = env_str("SEARCH_BACKEND", "elasticsearch" if ELASTICSEARCH_URL else "database")
 SEARCH_ELASTICSEARCH_INDEX = env_str("SEARCH_ELASTICSEARCH_INDEX", "suppliers")
 SEARCH_API_RATE_PER_MINUTE = env_int("SEARCH_API_RATE_PER_MINUTE", 60)  # /api/suppliers/search calls per IP

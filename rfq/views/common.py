@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 from django.http import Http404
-from django.shortcuts import get_object_or_404
+from django.shortcuts import get_object_or_404, render
+
+from marketplace.scanning.services import download_refusal
 
 from .. import access, participation
 from ..files import private_file_response
@@ -31,9 +33,13 @@ def visible_rfq_or_404(request, reference) -> RFQ:
     return rfq
 
 
-def serve_private_file(request, rfq, organisation, fieldfile, *, filename, content_type, source, file_id, sha256):
+def serve_private_file(request, rfq, organisation, fieldfile, *, upload, filename, content_type, source, file_id, sha256):
     """A private file as a download (attachment, nosniff, no-store), logged as a FileDownload.
+    A file not scanned clean yet (``upload.scan_status``) is a 403 page saying why.
     The response is built first: a file missing from storage is a 404 and logs nothing."""
+    refusal = download_refusal(upload)
+    if refusal is not None:
+        return render(request, "scanning/file_unavailable.html", {"message": refusal.message}, status=403)
     response = private_file_response(fieldfile, filename, content_type)
     participation.record_download(
         request.user, organisation, rfq,

@@ -96,7 +96,7 @@ def message_attachment(request, reference, supplier_slug, pk):
         "zip": "application/zip",
     }.get(message.attachment_kind, "application/octet-stream")
     return serve_private_file(
-        request, rfq, party, message.attachment,
+        request, rfq, party, message.attachment, upload=message,
         filename=message.attachment_name, content_type=content_type,
         source=FileDownload.Source.MESSAGE, file_id=message.pk, sha256=message.attachment_sha256,
     )

@@ -28,12 +28,14 @@ from .common import active_organisation, client_ip, serve_private_file, visible_
 
 
 def rfq_list(request):
+    """Open RFQs, filtered as the form says; htmx requests (live filtering) get the results region only."""
     organisation = active_organisation(request)
     form = RFQFilterForm(request.GET or None)
     rfqs = selectors.open_rfqs_for(organisation, **form.filters())
     page = Paginator(rfqs, selectors.LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = urlencode([(key, value) for key, value in request.GET.items() if key != "page" and value])
-    return render(request, "rfq/public/list.html", {"form": form, "page": page, "query": query})
+    template = "rfq/public/_list_results.html" if request.htmx else "rfq/public/list.html"
+    return render(request, template, {"form": form, "page": page, "query": query})
 
 
 def _manage_url(rfq) -> str:
@@ -163,7 +165,7 @@ def rfq_attachment(request, reference, pk):
         raise PermissionDenied
     attachment = get_object_or_404(rfq.attachments, pk=pk)
     return serve_private_file(
-        request, rfq, organisation, attachment.file,
+        request, rfq, organisation, attachment.file, upload=attachment,
         filename=attachment.original_name, content_type=attachment.content_type,
         source=FileDownload.Source.RFQ, file_id=attachment.pk, sha256=attachment.sha256,
     )

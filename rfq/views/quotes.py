@@ -179,7 +179,7 @@ def quote_attachment(request, reference, quote_id, pk):
         raise Http404
     attachment = get_object_or_404(QuoteAttachment, quote_id=quote.pk, pk=pk)
     return serve_private_file(
-        request, rfq, organisation, attachment.file,
+        request, rfq, organisation, attachment.file, upload=attachment,
         filename=attachment.original_name, content_type=attachment.content_type,
         source=FileDownload.Source.QUOTE, file_id=attachment.pk, sha256=attachment.sha256,
     )

@@ -17,6 +17,7 @@ def rfq_file(rfq, name="plan-carter.pdf"):
     return RFQAttachment.objects.create(
         rfq=rfq, file=ContentFile(PDF, name="x"), original_name=name, kind="pdf",
         content_type="application/pdf", size=len(PDF), sha256=hashlib.sha256(PDF).hexdigest(),
+        scan_status="clean",  # as if scanned (marketplace.scanning)
     )
 
 
@@ -24,6 +25,7 @@ def quote_file(quote, name="offre-technique.pdf"):
     return QuoteAttachment.objects.create(
         quote=quote, file=ContentFile(PDF, name="x"), original_name=name, kind="pdf",
         content_type="application/pdf", size=len(PDF), sha256=hashlib.sha256(PDF).hexdigest(),
+        scan_status="clean",  # as if scanned (marketplace.scanning)
     )
 
 

@@ -118,6 +118,7 @@ def _rfq_file(rfq, marker):
     return RFQAttachment.objects.create(
         rfq=rfq, file=ContentFile(content, name="x"), original_name=f"{marker}.pdf", kind="pdf",
         content_type="application/pdf", size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+        scan_status="clean",  # as if scanned (marketplace.scanning)
     )
 
 
@@ -126,6 +127,7 @@ def _quote_file(quote, marker):
     return QuoteAttachment.objects.create(
         quote=quote, file=ContentFile(content, name="x"), original_name=f"{marker}.pdf", kind="pdf",
         content_type="application/pdf", size=len(content), sha256=hashlib.sha256(content).hexdigest(),
+        scan_status="clean",  # as if scanned (marketplace.scanning)
     )
 
 

@@ -1,0 +1,13 @@
+"""The scan states of an uploaded file, shared by every model that stores uploads."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ScanStatus(models.TextChoices):
+    PENDING = "pending", _("analyse en attente")
+    CLEAN = "clean", _("sain")
+    INFECTED = "infected", _("infecté (en quarantaine)")
+
+
+# Stored in ``scan_note`` when no scanner is configured: the file was served without a scan.
+NOT_SCANNED_NOTE = "not scanned: no scanner configured"
