@@ -20,13 +20,15 @@ AWARD_RATE_WINDOW = timedelta(days=365)
 DASHBOARD_LIMIT = 50
 
 
-def open_rfqs_for(organisation, *, text="", sector=None, skill=None, departement=None):
+def open_rfqs_for(organisation, *, text="", sector=None, skill=None, departement=None, place=None):
     """Open RFQs ``organisation`` may see listed (``None``: anonymous, public and confidential
-    summaries only), soonest deadline first, filtered by free text (title or summary), filière,
-    savoir-faire (the skill or one of its children) and département of delivery."""
+    summaries only), soonest deadline first, filtered by filière, savoir-faire (the skill or one
+    of its children) and département of delivery in SQL, then by words and distance with the
+    search machinery (:mod:`search.rfq_search`: accents, plurals, taxonomy synonyms; ``place``
+    a ``search.rfq_search.Place``, the delivery commune within its radius)."""
+    from search.rfq_search import search_rfqs
+
     rfqs = access.rfqs_visible_to(organisation).open()
-    if text:
-        rfqs = rfqs.filter(Q(title__icontains=text) | Q(summary__icontains=text))
     if sector is not None:
         rfqs = rfqs.filter(sector=sector)
     if skill is not None:
@@ -34,11 +36,10 @@ def open_rfqs_for(organisation, *, text="", sector=None, skill=None, departement
     if departement is not None:
         rfqs = rfqs.filter(delivery_commune__departement=departement)
     # The skill join may repeat a row; filter by primary key to keep one per RFQ and a plain order.
-    return (
-        RFQ.objects.filter(pk__in=rfqs.values("pk"))
-        .select_related("buyer", "sector", "delivery_commune__departement")
-        .order_by("quote_deadline", "pk")
-    )
+    rfqs = RFQ.objects.filter(pk__in=rfqs.values("pk"))
+    if text or place is not None:
+        rfqs = RFQ.objects.filter(pk__in=search_rfqs(rfqs, text=text, place=place))
+    return rfqs.select_related("buyer", "sector", "delivery_commune__departement").order_by("quote_deadline", "pk")
 
 
 def buyer_award_rate(organisation, now=None) -> dict:

@@ -9,11 +9,21 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from marketplace.geo.models import Departement
+from search.query import SearchQueryError
+from search.rfq_search import DEFAULT_RADIUS_KM, RADIUS_CHOICES, parse_place
 from suppliers.models import Sector, Skill
 
 PRICE_DECIMALS = 4
 PRICE_MAX_DIGITS = 14  # QuoteLine.unit_price
 CENT = Decimal("0.01")
+
+
+def _radius_choices():
+    from django.utils.translation import gettext
+
+    return [("", gettext("%(km)d km (par défaut)") % {"km": DEFAULT_RADIUS_KM})] + [
+        (km, gettext("%(km)d km") % {"km": km}) for km in RADIUS_CHOICES
+    ]
 
 
 class RFQFilterForm(forms.Form):
@@ -30,9 +40,27 @@ class RFQFilterForm(forms.Form):
         label=_("Département de livraison"), queryset=Departement.objects.all(), required=False,
         empty_label=_("Tous les départements"),
     )
+    postal_code = forms.CharField(
+        label=_("Livraison près de (code postal)"), required=False, max_length=10,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "postal-code", "size": 6}),
+    )
+    radius_km = forms.TypedChoiceField(
+        label=_("Rayon"), required=False, coerce=int, empty_value=None,
+        choices=_radius_choices,
+    )
+
+    def clean(self):
+        data = super().clean()
+        if "postal_code" in data and "radius_km" in data:
+            try:
+                data["place"] = parse_place(data["postal_code"], data["radius_km"])
+            except SearchQueryError as exc:
+                self.add_error("radius_km" if exc.param == "radius_km" else "postal_code", exc.message)
+        return data
 
     def filters(self) -> dict:
-        """Valid filters only: a bad value in one field never hides the whole list."""
+        """Valid filters only: a bad value in one field never hides the whole list (the field
+        shows its error, the other filters apply)."""
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {
@@ -40,6 +68,7 @@ class RFQFilterForm(forms.Form):
             "sector": data.get("sector"),
             "skill": data.get("skill"),
             "departement": data.get("departement"),
+            "place": data.get("place"),
         }
 
 
