@@ -3,8 +3,8 @@
 Receivers only:
 
 * Wagtail's ``page_published`` / ``page_unpublished`` / ``page_slug_changed``, ``post_page_move``
-  and page deletion bump the pages version: the next anonymous visitor of any page gets a fresh
-  render.
+  and page deletion, and any change of a page view restriction, bump the pages version: the
+  next anonymous visitor of any page gets a fresh render.
 * ``post_save`` / ``post_delete`` of ``SupplierProfile``, ``ProductionSite``, ``ClusterProfile``,
   ``ClusterMembership`` and ``Sector``, and changes of a profile's or cluster's sectors, bump the
   data version of the sectors concerned (live sections and the pages that embed them).
@@ -16,7 +16,7 @@ import logging
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 from django.dispatch import receiver
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
 
 from suppliers.models import ClusterMembership, ClusterProfile, ProductionSite, Sector, SupplierProfile
@@ -38,6 +38,14 @@ def page_tree_changed(sender, **kwargs):
 def page_deleted(sender, instance, **kwargs):
     if isinstance(instance, Page):
         bump_pages_version()
+
+
+@receiver(post_save, sender=PageViewRestriction)
+@receiver(post_delete, sender=PageViewRestriction)
+def view_restriction_changed(sender, **kwargs):
+    # Whole pages are cached for anonymous visitors (cms.page_cache): a new restriction must
+    # take effect at once.
+    bump_pages_version()
 
 
 def _sectors_of_organisations(organisation_ids) -> set[int]:

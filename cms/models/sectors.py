@@ -16,6 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .. import live
+from ..page_cache import FullPageCacheMixin
 from ..blocks import EditorialStreamBlock
 
 
@@ -36,7 +37,7 @@ class SectorIndexPage(Page):
         return SectorPage.objects.live().public().child_of(self).select_related("sector", "image").order_by("title")
 
 
-class SectorPage(Page):
+class SectorPage(FullPageCacheMixin, Page):
     sector = models.ForeignKey(
         "suppliers.Sector", verbose_name=_("filière"), on_delete=models.PROTECT, related_name="+"
     )

@@ -83,6 +83,8 @@ MIDDLEWARE = [
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     "marketplace.accounts.middleware.ActiveOrganisationMiddleware",
     "marketplace.accounts.middleware.AdminRequiresMFAMiddleware",
+    # Whole cached editorial pages for anonymous GETs, before Wagtail's routing (cms.page_cache).
+    "cms.page_cache.AnonymousPageCacheMiddleware",
 ]
 
 ROOT_URLCONF = "marketplace.urls"

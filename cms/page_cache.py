@@ -1,0 +1,118 @@
+"""Whole-page cache of editorial pages for anonymous visitors.
+
+:class:`FullPageCacheMixin` caches the complete rendered HTML of a page (shell, SEO head, menus,
+content, live sections), so that an anonymous ``GET`` of a cached page costs a few cache reads
+and no template rendering. It complements the content cache of ``{% cmscache %}``, which still
+serves the first render after an invalidation.
+
+Keyed on the host, the path, the language, the query string and the pages and marketplace data
+versions (:mod:`cms.cache`): publishing, unpublishing, moving or deleting any page, or changing a
+view restriction, bumps the pages version, and a change of marketplace data bumps the data
+version, so the next visitor gets a fresh render at once. :class:`AnonymousPageCacheMiddleware`
+answers from the cache before Wagtail's routing; the timeout (``CMS_PAGE_CACHE_SECONDS``, 0 = off) only bounds
+what a change made without signals could leave stale.
+
+Never cached nor served from the cache: signed-in users (editors included), previews, anything
+but ``GET``/``HEAD``, htmx requests, requests carrying messages to show, and responses other than
+a plain 200. The one per-visitor value of an anonymous page, the CSRF token, is rendered as a
+placeholder and replaced by the visitor's own token on every response.
+"""
+from __future__ import annotations
+
+import hashlib
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils.translation import get_language
+
+from .cache import data_version, pages_version
+
+CSRF_PLACEHOLDER = "__cms_page_cache_csrf_token__"
+KEY = "cms:fullpage:{pages}:{data}:{language}:{host}:{path}:{query}"
+
+
+def cache_seconds() -> int:
+    return int(getattr(settings, "CMS_PAGE_CACHE_SECONDS", 10 * 60))
+
+
+def cacheable_request(request) -> bool:
+    if cache_seconds() <= 0 or request.method not in ("GET", "HEAD"):
+        return False
+    if getattr(request, "is_preview", False) or request.headers.get("HX-Request"):
+        return False
+    if getattr(getattr(request, "user", None), "is_authenticated", False):
+        return False
+    # len() of the message storage reads the messages without marking them as shown.
+    return not len(get_messages(request))
+
+
+def page_key(request) -> str:
+    """The cache key of the page at this request's URL (path, query string, host, language)."""
+    query = request.GET.urlencode()
+    return KEY.format(
+        pages=pages_version(),
+        data=data_version(),
+        language=get_language(),
+        host=_digest(request.get_host()),
+        path=_digest(request.path),
+        query=_digest(query) if query else "",
+    )
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()[:20]
+
+
+def _with_visitor_token(request, content: str, status: int, content_type: str) -> HttpResponse:
+    if CSRF_PLACEHOLDER in content:
+        content = content.replace(CSRF_PLACEHOLDER, get_token(request))
+    return HttpResponse(content, status=status, content_type=content_type)
+
+
+def cached_response(request) -> HttpResponse | None:
+    """The cached page at this request's URL, with the visitor's CSRF token, or None."""
+    if not cacheable_request(request):
+        return None
+    cached = cache.get(page_key(request))
+    if cached is None:
+        return None
+    content, content_type = cached
+    return _with_visitor_token(request, content, 200, content_type)
+
+
+class AnonymousPageCacheMiddleware:
+    """Answers an anonymous ``GET`` of a cached page before Wagtail routes it (the routing alone is
+    a handful of queries). Only URLs a :class:`FullPageCacheMixin` page stored are ever found.
+    Placed after the session, locale, authentication and message middlewares."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return cached_response(request) or self.get_response(request)
+
+
+class FullPageCacheMixin:
+    """Cache the whole rendered page for anonymous ``GET``s (see the module). Pages under a view
+    restriction (password, login, groups) are never stored: the cache is read before Wagtail
+    checks restrictions."""
+
+    def serve(self, request, *args, **kwargs):
+        if not cacheable_request(request):
+            return super().serve(request, *args, **kwargs)
+        response = cached_response(request)
+        if response is not None:
+            return response
+        response = super().serve(request, *args, **kwargs)
+        if response.status_code != 200 or not hasattr(response, "render") or response.is_rendered:
+            return response
+        response.context_data = {**(response.context_data or {}), "csrf_token": CSRF_PLACEHOLDER}
+        response.render()
+        content = response.content.decode(response.charset)
+        content_type = response["Content-Type"]
+        if not self.get_view_restrictions().exists():
+            cache.set(page_key(request), (content, content_type), cache_seconds())
+        return _with_visitor_token(request, content, response.status_code, content_type)
