@@ -51,6 +51,7 @@ class SearchOut(Schema):
     total: int
     page: int
     page_size: int
+    corrected_q: str = Field("", description="Mots réellement cherchés quand une faute de frappe a été corrigée (sinon vide).")
     results: list[SearchHitOut]
     facets: FacetsOut
 
@@ -114,6 +115,7 @@ def search_suppliers_endpoint(request, params: Query[SearchParams]):
         "total": result.total,
         "page": query.page,
         "page_size": query.page_size,
+        "corrected_q": result.corrected_text,
         "results": result.hits,
         "facets": result.facets,
     }

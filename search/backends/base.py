@@ -82,6 +82,9 @@ class SearchResult:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     query: SupplierQuery | None = None
     backend: str = ""
+    # The words actually searched when a backend corrected a typo (« tolerei » →
+    # « tôlerie »: the hits are for these words); empty when the words were searched as typed.
+    corrected_text: str = ""
 
     @property
     def page_count(self) -> int:

@@ -17,11 +17,16 @@ three steps:
    tie-break (name, then id) and cuts the page.
 3. Facet counts: ``GROUP BY`` in SQL over the candidates, or, when the exact radius test removed
    some, counted from their term rows.
+
+Typos: when the words as typed find nothing, the words that match nothing are corrected against
+the taxonomy vocabulary (:mod:`search.spelling`) and the search runs again; the result then
+carries ``corrected_text`` (« Résultats pour "tôlerie" »).
 """
 from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from dataclasses import replace
 from typing import Iterable
 
 from django.db import connection, transaction
@@ -34,6 +39,7 @@ from marketplace.geo.services import EARTH_RADIUS_KM, haversine_km
 from ..documents import SupplierDocument, build_documents
 from ..models import SupplierIndexEntry, SupplierIndexSite, SupplierIndexTerm
 from ..query import SupplierQuery
+from ..spelling import correct
 from ..synonyms import Concept, expand
 from ..text import analyzed_text, fold
 from .base import FACETS, Progress, SearchBackend, SearchResult, build_hit, relevance, taxonomy_match
@@ -124,6 +130,34 @@ class DatabaseBackend(SearchBackend):
 
     # --- searching -------------------------------------------------------------------------
     def search(self, query: SupplierQuery) -> SearchResult:
+        result = self._search(query)
+        if result.total or not query.text:
+            return result
+        # Nothing for the words as typed: a second pass with the typos corrected against the
+        # taxonomy vocabulary (search.spelling). Corrections never add hits to a query that has some.
+        corrected = correct(query.text, self._finds_something)
+        if corrected:
+            retry = self._search(replace(query, text=corrected))
+            if retry.total:
+                return replace(retry, query=query, corrected_text=corrected)
+        return result
+
+    def _finds_something(self, text: str) -> bool:
+        """Whether ``text`` alone matches any indexed supplier (filters aside)."""
+        concepts = expand(text)
+        if not concepts:
+            return True
+        if connection.vendor == "postgresql":
+            tsquery, params = _tsquery(concepts)
+            matches = RawSQL(f"search_vector @@ ({tsquery})", params, output_field=BooleanField())
+            return SupplierIndexEntry.objects.alias(text_match=matches).filter(text_match=True).exists()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT 1 FROM search_supplierfts WHERE search_supplierfts MATCH %s LIMIT 1", [_fts5_expression(concepts)]
+            )
+            return cursor.fetchone() is not None
+
+    def _search(self, query: SupplierQuery) -> SearchResult:
         concepts = expand(query.text)
         candidates = self._filtered(query)
         text_scores: dict[int, float] = {}

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 from typing import Iterable
 
 from django.conf import settings
@@ -44,6 +45,7 @@ from marketplace.geo.services import haversine_km
 
 from ..documents import SupplierDocument, build_documents
 from ..query import SupplierQuery
+from ..spelling import correct
 from ..synonyms import Concept, expand
 from ..text import fold
 from . import es_client
@@ -232,7 +234,23 @@ class ElasticsearchBackend(SearchBackend):
             # Nothing matches the words as typed: a second pass forgives typos. Typos never add
             # hits to a query that has some, so results stay those of the database backend.
             result = self._search_with(query, concepts, fuzzy=True)
+        if concepts and result.total == 0:
+            # Beyond what fuzziness forgives (« tolerei »: the French stemmer moves the edit):
+            # the database backend's correction against the taxonomy vocabulary (search.spelling).
+            corrected = correct(query.text, self._finds_something)
+            if corrected:
+                retry = self._search_with(query, expand(corrected), fuzzy=False)
+                if retry.total:
+                    return replace(retry, corrected_text=corrected)
         return result
+
+    def _finds_something(self, text: str) -> bool:
+        """Whether ``text`` alone (exact, filters aside) matches any indexed supplier."""
+        concepts = expand(text)
+        if not concepts:
+            return True
+        response = self._call("count", self.client.count, index=self.alias, query=text_query(concepts))
+        return response["count"] > 0
 
     def _search_with(self, query: SupplierQuery, concepts: list[Concept], *, fuzzy: bool) -> SearchResult:
         text = text_query(concepts, fuzzy=fuzzy) if concepts else None

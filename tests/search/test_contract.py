@@ -58,6 +58,11 @@ class SupplierSearchContract:
     def test_material_synonym_finds_the_material(self, backend, indexed):
         assert names(self.search(backend, text="stainless")) == ["Décolletage du Rhône"]
 
+    def test_a_typo_finds_the_word_it_misspells_when_the_words_as_typed_find_nothing(self, backend, indexed):
+        assert names(self.search(backend, text="tolerei")) == ["Tôlerie Savoyarde", "Soudure Martin"]
+        assert names(self.search(backend, text="decoletage")) == ["Décolletage du Rhône"]
+        assert self.search(backend, text="xqzwvyk").total == 0
+
     def test_draft_profiles_are_never_found(self, backend, indexed):
         assert "Brouillon Industrie" not in names(self.search(backend, text="tôlerie"))
         assert "Brouillon Industrie" not in names(self.search(backend, page_size=100))
@@ -206,6 +211,29 @@ class TestDatabaseBackendContract(SupplierSearchContract):
     @pytest.fixture
     def backend(self, db):
         return DatabaseBackend()
+
+    # Typo correction on the database backend names the words it searched (search/spelling.py).
+    def test_a_corrected_typo_says_which_words_were_searched(self, backend, indexed):
+        result = self.search(backend, text="tolerei")
+        assert result.corrected_text == "tôlerie"
+        assert result.query.text == "tolerei"
+        assert self.search(backend, text="decoletage").corrected_text == "décolletage"
+        # Only the unknown word changes; the known one stays as typed.
+        assert self.search(backend, text="tolerei fine").corrected_text == "tôlerie fine"
+
+    def test_words_that_find_something_are_never_corrected(self, backend, indexed):
+        assert self.search(backend, text="tôlerie").corrected_text == ""
+        # No hit because of a filter, not of a typo: nothing to correct, nothing invented.
+        result = self.search(backend, text="tôlerie", sectors=("medical",))
+        assert (result.total, result.corrected_text) == (0, "")
+
+    def test_a_correction_that_finds_nothing_either_is_not_offered(self, backend, indexed):
+        result = self.search(backend, text="decoletage", sectors=("aeronautique",))
+        assert (result.total, result.corrected_text) == (0, "")
+
+    def test_corrected_hits_are_highlighted_on_the_corrected_word(self, backend, indexed):
+        hit = self.search(backend, text="decoletage").hits[0]
+        assert any("<mark>décolletage</mark>" in fragment for fragment in hit.highlights)
 
 
 @pytest.mark.elasticsearch

@@ -142,3 +142,16 @@ def test_empty_page_near_a_postal_code_suggests_the_wider_radius(client, indexed
     assert re.search(r"0 fournisseurs? trouvés?", html)
     assert "Aucun résultat à 25 km." in html
     assert re.search(r'<a href="[^"]*radius=50[^"]*"[^>]*>Élargir à 50 km \?</a>', html)
+
+
+def test_a_corrected_typo_is_named_above_the_results(client, indexed_catalogue):
+    html = client.get(url(), {"q": "tolerei"}).content.decode()
+    assert "Tôlerie Savoyarde" in html
+    assert "Résultats pour « tôlerie »" in html
+    assert "aucun résultat pour « tolerei »" in html
+    assert "Résultats pour" not in client.get(url(), {"q": "tôlerie"}).content.decode()
+
+
+def test_api_reports_the_corrected_words(client, indexed_catalogue):
+    body = client.get("/api/suppliers/search", {"q": "decoletage"}).json()
+    assert body["total"] == 1 and body["corrected_q"] == "décolletage"
