@@ -7,7 +7,7 @@ PIP := $(VENV)/bin/pip
 DEV := DJANGO_SETTINGS_MODULE=marketplace.settings.dev
 DEMO_SUPPLIERS ?= 300
 
-.PHONY: screenshots run test install install-test migrate reference demo serve assets messages es-start es-stop e2e bench bench-quick relevance clean
+.PHONY: screenshots run test install install-test migrate reference demo serve assets messages es-start es-stop e2e bench bench-quick relevance load faults clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -80,6 +80,21 @@ bench-quick: $(VENV)/.installed-bench
 ## Search relevance (nDCG@10, recall@20 of bench/relevance/queries.json) on a 2,000-supplier demo; docs/SEARCH.md « Relevance set ».
 relevance: install
 	$(PY) bench/relevance.py --markdown
+
+## make load: locust scenario (browse, search, download, login, quotes in the last minute before a
+## deadline) against gunicorn on loopback; report in bench/load/results/, summary in docs/SECURITY.md.
+$(VENV)/.installed-load: $(VENV)/.installed-base requirements/load.lock
+	$(PIP) install --quiet -r requirements/load.lock
+	touch $@
+
+load: $(VENV)/.installed-load
+	$(PY) -m bench.load.run $(LOAD_ARGS)
+
+## make faults: fault tests and restore drill (docs/OPERATIONS.md), then the ClamAV scanning tests
+## with Debian's clamd when installed (apt-get install clamav-daemon). Not part of make test.
+faults: install-test
+	FAULTS=1 $(PY) -m pytest -m faults $(PYTEST_ARGS)
+	$(PY) -m pytest -m clamav $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var staticfiles
