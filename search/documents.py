@@ -153,7 +153,8 @@ def _document(profile, tree: SkillTree, today) -> SupplierDocument:
     skills_text += [part for a in ancestors.values() for part in (a.name, a.name_en)]
     other_text = [part for m in materials for part in (m.name, m.name_en, *_lines(m.synonyms))]
     other_text += [part for s in sectors for part in (s.name, s.name_en)]
-    other_text += [part for c in certifications for part in (c.code, c.name)]
+    # English names too: "quality management" or "aerospace" finds ISO 9001 / EN 9100 holders.
+    other_text += [part for c in certifications for part in (c.code, c.name, c.name_en)]
     other_text += sorted({site.commune for site in sites})
     keywords = profile.keywords if isinstance(profile.keywords, list) else []
     first_site = sites[0] if sites else None

@@ -63,6 +63,19 @@ class SupplierSearchContract:
         assert names(self.search(backend, text="decoletage")) == ["Décolletage du Rhône"]
         assert self.search(backend, text="xqzwvyk").total == 0
 
+    def test_english_certification_names_are_searched(self, backend, indexed):
+        from suppliers.models import CertificationType
+
+        CertificationType.objects.filter(pk__in=[indexed.iso9001.pk, indexed.en9100.pk]).update(name_en="")
+        sync.apply(backend, [p.pk for p in indexed.published])
+        assert self.search(backend, text="quality management").total == 0
+        CertificationType.objects.filter(pk=indexed.iso9001.pk).update(name_en="ISO 9001 — Quality management")
+        sync.apply(backend, [p.pk for p in indexed.published])
+        # Mécanique Bretonne's ISO 9001 has expired; Tôlerie Savoyarde holds EN 9100 only.
+        assert names(self.search(backend, text="quality management", sort="name")) == [
+            "Décolletage du Rhône", "Usinage Multisite",
+        ]
+
     def test_draft_profiles_are_never_found(self, backend, indexed):
         assert "Brouillon Industrie" not in names(self.search(backend, text="tôlerie"))
         assert "Brouillon Industrie" not in names(self.search(backend, page_size=100))

@@ -57,6 +57,25 @@ def test_a_new_certification_is_searchable(indexed_catalogue, django_capture_on_
     assert found(certifications=("en-9100",), sort="name") == ["Mécanique Bretonne", "Tôlerie Savoyarde"]
 
 
+def test_english_certification_names_find_their_holders_once_the_type_is_saved(
+    indexed_catalogue, django_capture_on_commit_callbacks
+):
+    cat = indexed_catalogue
+    with django_capture_on_commit_callbacks(execute=True):
+        for certification in (cat.iso9001, cat.en9100):
+            certification.name_en = ""  # the seeded rows have English names already
+            certification.save()
+    assert found(text="quality management") == []
+    with django_capture_on_commit_callbacks(execute=True):
+        cat.iso9001.name_en = "ISO 9001 — Quality management"
+        cat.iso9001.save()
+        cat.en9100.name_en = "EN 9100 — Aerospace quality management"
+        cat.en9100.save()
+    # Mécanique Bretonne's ISO 9001 has expired: it is not a holder any more.
+    assert set(found(text="quality management")) == {"Décolletage du Rhône", "Tôlerie Savoyarde", "Usinage Multisite"}
+    assert found(text="aerospace quality", certifications=("en-9100",)) == ["Tôlerie Savoyarde"]
+
+
 def test_adding_a_skill_reindexes_the_profile(indexed_catalogue, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         indexed_catalogue.d.skills.add(indexed_catalogue.tolerie)
