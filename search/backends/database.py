@@ -26,7 +26,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
-from dataclasses import replace
+from dataclasses import fields, is_dataclass, replace
+from functools import lru_cache
 from typing import Iterable
 
 from django.db import connection, transaction
@@ -41,10 +42,10 @@ from ..models import SupplierIndexEntry, SupplierIndexSite, SupplierIndexTerm
 from ..query import SupplierQuery
 from ..spelling import correct
 from ..synonyms import Concept, expand
-from ..text import analyzed_text, fold
+from ..text import analyze, fold
 from .base import FACETS, Progress, SearchBackend, SearchResult, build_hit, relevance, taxonomy_match
 
-BATCH_SIZE = 200
+BATCH_SIZE = 1000  # profiles per document-building query batch of the rebuild
 # bm25() column weights for name, skills, body, other (SQLite); ts_rank_cd weights {D, C, B, A} (PostgreSQL).
 FTS5_WEIGHTS = (10.0, 4.0, 1.0, 0.5)
 TSRANK_WEIGHTS = "{0.05, 0.1, 0.4, 1.0}"
@@ -59,48 +60,45 @@ class DatabaseBackend(SearchBackend):
 
     # --- writing ---------------------------------------------------------------------------
     def index(self, documents: Iterable[SupplierDocument]) -> None:
+        """Replace the index rows of ``documents``: raw ``DELETE``s and ``executemany`` inserts in
+        one transaction (no model instances, no cascade collector: the rebuild writes 100k)."""
         documents = list(documents)
         if not documents:
             return
         now = timezone.now()
-        with transaction.atomic():
-            SupplierIndexEntry.objects.filter(pk__in=[d.id for d in documents]).delete()
-            SupplierIndexEntry.objects.bulk_create([self._entry(d, now) for d in documents])
-            SupplierIndexTerm.objects.bulk_create(
-                SupplierIndexTerm(entry_id=d.id, facet=facet, value=value)
-                for d in documents
-                for facet, values in d.terms.items()
-                for value in dict.fromkeys(values)
-            )
-            SupplierIndexSite.objects.bulk_create(
-                SupplierIndexSite(
-                    entry_id=d.id, latitude=s.latitude, longitude=s.longitude, commune=s.commune, postal_code=s.postal_code
-                )
-                for d in documents
-                for s in d.sites
-            )
+        entries = [self._entry_row(d, now) for d in documents]
+        terms = [
+            (d.id, facet, value) for d in documents for facet, values in d.terms.items() for value in dict.fromkeys(values)
+        ]
+        sites = [(d.id, s.latitude, s.longitude, s.commune, s.postal_code) for d in documents for s in d.sites]
+        with transaction.atomic(), connection.cursor() as cursor:
+            _delete_rows(cursor, [d.id for d in documents])
+            _insert_rows(cursor, SupplierIndexEntry, ENTRY_COLUMNS, entries)
+            _insert_rows(cursor, SupplierIndexTerm, TERM_COLUMNS, terms)
+            _insert_rows(cursor, SupplierIndexSite, SITE_COLUMNS, sites)
 
     @staticmethod
-    def _entry(document: SupplierDocument, now) -> SupplierIndexEntry:
-        return SupplierIndexEntry(
-            profile_id=document.id,
-            slug=document.slug,
-            name=document.name,
-            sort_name=fold(document.name)[:200],
-            siret=document.siret,
-            verified=document.verified,
-            certification_count=len(document.certifications),
-            name_text=document.name_text,
-            skills_text=document.skills_text,
-            body_text=document.body_text,
-            other_text=document.other_text,
-            name_terms=analyzed_text(document.name_text),
-            skills_terms=analyzed_text(document.skills_text),
-            body_terms=analyzed_text(document.body_text),
-            other_terms=analyzed_text(document.other_text),
-            document=document.as_dict(),
-            indexed_at=now,
-        )
+    def _entry_row(document: SupplierDocument, now) -> tuple:
+        values = {
+            "profile_id": document.id,
+            "slug": document.slug,
+            "name": document.name,
+            "sort_name": fold(document.name)[:200],
+            "siret": document.siret,
+            "verified": document.verified,
+            "certification_count": len(document.certifications),
+            "name_text": document.name_text,
+            "skills_text": document.skills_text,
+            "body_text": document.body_text,
+            "other_text": document.other_text,
+            "name_terms": _analyzed_text(document.name_text),
+            "skills_terms": _analyzed_text(document.skills_text),
+            "body_terms": _analyzed_text(document.body_text),
+            "other_terms": _analyzed_text(document.other_text),
+            "document": _prep(SupplierIndexEntry, "document", _plain(document)),
+            "indexed_at": _prep(SupplierIndexEntry, "indexed_at", now),
+        }
+        return tuple(values[column] for column in ENTRY_COLUMNS)
 
     def delete(self, ids: Iterable[int]) -> None:
         SupplierIndexEntry.objects.filter(pk__in=list(ids)).delete()
@@ -283,6 +281,64 @@ class DatabaseBackend(SearchBackend):
         for facet, value, n in counts:
             facets[facet][value] = n
         return {facet: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))) for facet, values in facets.items()}
+
+
+ENTRY_COLUMNS = (
+    "profile_id", "slug", "name", "sort_name", "siret", "verified", "certification_count", "name_text", "skills_text",
+    "body_text", "other_text", "name_terms", "skills_terms", "body_terms", "other_terms", "document", "indexed_at",
+)
+TERM_COLUMNS = ("entry_id", "facet", "value")
+SITE_COLUMNS = ("entry_id", "latitude", "longitude", "commune", "postal_code")
+DELETE_CHUNK = 500
+
+
+def _prep(model, name: str, value):
+    """``value`` as the database driver takes it for this field (JSON, dates)."""
+    return model._meta.get_field(name).get_db_prep_save(value, connection)
+
+
+def _insert_rows(cursor, model, columns: tuple[str, ...], rows: list[tuple]) -> None:
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    cursor.executemany(
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(c) for c in columns)}) "
+        f"VALUES ({', '.join(['%s'] * len(columns))})",
+        rows,
+    )
+
+
+def _delete_rows(cursor, ids: list[int]) -> None:
+    """Delete the entries ``ids`` and their terms and sites (children first, as the foreign keys
+    want; the SQLite FTS rows go with the entries, by trigger)."""
+    quote = connection.ops.quote_name
+    for start in range(0, len(ids), DELETE_CHUNK):
+        chunk = ids[start : start + DELETE_CHUNK]
+        marks = ", ".join(["%s"] * len(chunk))
+        for model, column in ((SupplierIndexTerm, "entry_id"), (SupplierIndexSite, "entry_id"), (SupplierIndexEntry, "profile_id")):
+            cursor.execute(f"DELETE FROM {quote(model._meta.db_table)} WHERE {quote(column)} IN ({marks})", chunk)
+
+
+def _plain(value):
+    """``dataclasses.asdict`` without its deep copy of every leaf (the result is only JSON-encoded)."""
+    if is_dataclass(value):
+        return {f.name: _plain(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, (list, tuple)):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _plain(item) for key, item in value.items()}
+    return value
+
+
+@lru_cache(maxsize=200_000)
+def _chunk_tokens(chunk: str) -> tuple[str, ...]:
+    return tuple(analyze(chunk))
+
+
+def _analyzed_text(text: str) -> str:
+    """:func:`search.text.analyzed_text` of one text, word by word with a memo: analysis never
+    spans whitespace, so the result is the same, and catalogue words repeat a lot."""
+    return " ".join(token for chunk in (text or "").split() for token in _chunk_tokens(chunk))
 
 
 def _fts5_expression(concepts: list[Concept]) -> str:
