@@ -6,10 +6,10 @@ savoir-faire, département); this module adds what the supplier search does on t
 * **words**: the query is cut into concepts by :func:`search.synonyms.expand` (taxonomy
   synonyms: « pièces tournées » finds an RFQ about décolletage) and every concept must match one
   of its alternatives among the RFQ's stems (:func:`search.text.analyze`: accents, plurals and
-  elisions folded). It is the very test a saved RFQ alert applies (:func:`search.alerts.text_matches`),
-  so the list shows what an alert on the same words would have sent. The text read is the one
-  anybody on the list may read: title, summary and the names (French and English) of the RFQ's
-  skills and materials — never a description, which may be behind an NDA.
+  elisions folded): the test a saved RFQ alert applies to its words (:func:`search.alerts.text_matches`).
+  The text read is the one anybody on the list may read: title, summary and the names (French
+  and English) of the RFQ's skills and materials — never a description, which may be behind an
+  NDA (alerts also read a non-confidential description; the list shows none).
 * **place**: a postal code (or INSEE code) and a radius, parsed by the search page's parser
   (same messages), keep the RFQs whose delivery commune lies within the radius (inclusive; a
   bounding box in SQL, then the exact distance). An RFQ without a delivery commune has no
@@ -17,7 +17,7 @@ savoir-faire, département); this module adds what the supplier search does on t
 
 Why not a full-text index like the supplier search's database backend: only *open* RFQs are
 searched, a bounded set the SQL filters narrow further, and matching the RFQ's stems in Python
-keeps the list and the alerts strictly in agreement on both SQLite and PostgreSQL. The stems of
+behaves the same on SQLite and PostgreSQL, as the alerts' text test does. The stems of
 an RFQ's text are memoised (:func:`_stems`), so the cost per request is a set test per RFQ.
 """
 from __future__ import annotations
