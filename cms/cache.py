@@ -6,6 +6,8 @@ simply never read again and expires on its own:
 * the **pages version**, bumped when any page is published, unpublished, moved or deleted. Page
   content is cached under it: a publish changes menus, lists of children and featured pages
   elsewhere on the site, so one publish invalidates every cached page (publishing is rare).
+* the **directory version**, bumped by any write to the suppliers app's models or to an
+  organisation or membership: whole supplier profile pages are cached under it.
 * the **marketplace data versions**: one per sector, bumped when a supplier, a production site,
   a cluster or a cluster membership of that sector changes, plus one global version bumped with
   any of them. Live sections (suppliers, key figures, map) are cached under the sector version;
@@ -25,6 +27,7 @@ from django.core.cache import cache
 PAGES_VERSION_KEY = "cms:pages:version"
 DATA_VERSION_KEY = "cms:data:version"
 SECTOR_VERSION_KEY = "cms:data:sector:{}:version"
+DIRECTORY_VERSION_KEY = "cms:directory:version"
 
 # How long rendered page content and live sections are kept. Invalidation does the real work;
 # the timeouts bound what a missed signal (a raw SQL update) can leave stale.
@@ -54,6 +57,16 @@ def sector_version(sector_id: int | None) -> int:
     if sector_id is None:
         return data_version()
     return _version(SECTOR_VERSION_KEY.format(sector_id))
+
+
+def directory_version() -> int:
+    """Version of the supplier directory's cached pages (profiles), bumped by any change of
+    supplier data or of an organisation (cms.signals)."""
+    return _version(DIRECTORY_VERSION_KEY)
+
+
+def bump_directory_version() -> None:
+    cache.set(DIRECTORY_VERSION_KEY, time.time_ns(), None)
 
 
 def bump_pages_version() -> None:

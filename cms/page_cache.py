@@ -20,6 +20,7 @@ placeholder and replaced by the visitor's own token on every response.
 from __future__ import annotations
 
 import hashlib
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -28,7 +29,7 @@ from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils.translation import get_language
 
-from .cache import data_version, pages_version
+from .cache import data_version, directory_version, pages_version
 
 CSRF_PLACEHOLDER = "__cms_page_cache_csrf_token__"
 KEY = "cms:fullpage:{pages}:{data}:{language}:{host}:{path}:{query}"
@@ -116,3 +117,46 @@ class FullPageCacheMixin:
         if not self.get_view_restrictions().exists():
             cache.set(page_key(request), (content, content_type), cache_seconds())
         return _with_visitor_token(request, content, response.status_code, content_type)
+
+
+def _store_and_answer(request, response, key: str, *, store: bool = True) -> HttpResponse:
+    """Render a TemplateResponse with the CSRF placeholder, store it under ``key``, answer it."""
+    response.context_data = {**(response.context_data or {}), "csrf_token": CSRF_PLACEHOLDER}
+    response.render()
+    content = response.content.decode(response.charset)
+    content_type = response["Content-Type"]
+    if store:
+        cache.set(key, (content, content_type), cache_seconds())
+    return _with_visitor_token(request, content, response.status_code, content_type)
+
+
+# Settings the directory pages render (a change must not wait for the timeout).
+DIRECTORY_SETTINGS = ("MAP_TILE_URL", "MAP_TILE_ATTRIBUTION")
+
+
+def directory_page_cache(view):
+    """Whole-page cache of a public supplier directory view for anonymous visitors, keyed on the
+    directory version (any change of supplier data refreshes it) and the settings the page
+    renders. The view must return a TemplateResponse; other responses (404, redirects) pass
+    through uncached."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not cacheable_request(request):
+            return view(request, *args, **kwargs)
+        query = request.GET.urlencode()
+        rendered_settings = "|".join(str(getattr(settings, name, "")) for name in DIRECTORY_SETTINGS)
+        key = (
+            f"cms:directory:{directory_version()}:{_digest(rendered_settings)}:{get_language()}:"
+            f"{_digest(request.get_host())}:{_digest(request.path)}:{_digest(query) if query else ''}"
+        )
+        cached = cache.get(key)
+        if cached is not None:
+            content, content_type = cached
+            return _with_visitor_token(request, content, 200, content_type)
+        response = view(request, *args, **kwargs)
+        if response.status_code != 200 or not hasattr(response, "render") or response.is_rendered:
+            return response
+        return _store_and_answer(request, response, key)
+
+    return wrapped

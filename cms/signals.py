@@ -5,6 +5,8 @@ Receivers only:
 * Wagtail's ``page_published`` / ``page_unpublished`` / ``page_slug_changed``, ``post_page_move``
   and page deletion, and any change of a page view restriction, bump the pages version: the
   next anonymous visitor of any page gets a fresh render.
+* any write to a model of the ``suppliers`` app, or to an organisation or a membership, bumps the
+  directory version (cached supplier profile pages).
 * ``post_save`` / ``post_delete`` of ``SupplierProfile``, ``ProductionSite``, ``ClusterProfile``,
   ``ClusterMembership`` and ``Sector``, and changes of a profile's or cluster's sectors, bump the
   data version of the sectors concerned (live sections and the pages that embed them).
@@ -21,7 +23,7 @@ from wagtail.signals import page_published, page_slug_changed, page_unpublished,
 
 from suppliers.models import ClusterMembership, ClusterProfile, ProductionSite, Sector, SupplierProfile
 
-from .cache import bump_data_versions, bump_pages_version
+from .cache import bump_data_versions, bump_directory_version, bump_pages_version
 
 logger = logging.getLogger("marketplace")
 
@@ -46,6 +48,25 @@ def view_restriction_changed(sender, **kwargs):
     # Whole pages are cached for anonymous visitors (cms.page_cache): a new restriction must
     # take effect at once.
     bump_pages_version()
+
+
+DIRECTORY_MODELS = {"accounts.organisation", "accounts.membership"}
+
+
+@receiver(post_save)
+@receiver(post_delete)
+@receiver(m2m_changed)
+def directory_data_changed(sender, **kwargs):
+    # Supplier profile pages are cached whole for anonymous visitors (cms.page_cache): any change
+    # of supplier data (profile, sites, certifications, skills, photos, clusters…) or of an
+    # organisation refreshes them all at once. Writes are rare next to reads.
+    meta = getattr(sender, "_meta", None)
+    if meta is None or not (meta.app_label == "suppliers" or meta.label_lower in DIRECTORY_MODELS):
+        return
+    try:
+        bump_directory_version()
+    except Exception:  # a cache outage must not break the save
+        logger.exception("cms: could not invalidate the directory pages")
 
 
 def _sectors_of_organisations(organisation_ids) -> set[int]:

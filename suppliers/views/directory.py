@@ -16,11 +16,13 @@ from django.core.paginator import Paginator
 from django.core.serializers.json import DjangoJSONEncoder
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.response import TemplateResponse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from marketplace.accounts.models import Membership
+from cms.page_cache import directory_page_cache
 from marketplace.geo.models import Region
 
 from .. import selectors, verification
@@ -93,7 +95,9 @@ def organisation_json_ld(request, profile: SupplierProfile, skills, certificatio
     return data
 
 
+@directory_page_cache
 def profile_detail(request, slug):
+    """A supplier's public page; cached whole for anonymous visitors (cms.page_cache)."""
     profile = selectors.profile_for_page(slug)
     if profile is None:
         raise Http404
@@ -139,7 +143,7 @@ def profile_detail(request, slug):
     if can_manage:
         context["siret_is_valid"] = verification.siret_is_valid(profile.organisation.siret)
         context["last_decision"] = profile.verification_decisions.select_related("decided_by").first()
-    return render(request, "suppliers/directory/profile_detail.html", context)
+    return TemplateResponse(request, "suppliers/directory/profile_detail.html", context)
 
 
 def _batch_size_labels(values) -> list[str]:
