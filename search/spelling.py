@@ -21,6 +21,10 @@ from .text import STOPWORDS, TOKEN_RE, fold, stem
 
 CUTOFF = 0.8
 MIN_LENGTH = 4
+# Longer texts are left alone: each unknown word costs an index look-up, and a long text that
+# finds nothing is rarely a typo.
+MAX_WORDS = 12
+PUNCTUATION = ".,;:!?()[]«»\"'’/-"
 
 
 def vocabulary() -> dict[str, str]:
@@ -41,9 +45,13 @@ def correct(text: str, finds_something: Callable[[str], bool]) -> str:
 
     ``finds_something(word)`` tells whether a word (or a candidate correction) matches anything in
     the index; a word that does is kept as typed, and only candidates that do are proposed."""
+    typed = text.split()
+    if len(typed) > MAX_WORDS:
+        return ""
     vocab = vocabulary()
     changed, out = False, []
-    for word in text.split():
+    for typed_word in typed:
+        word = typed_word.strip(PUNCTUATION)
         folded = fold(word)
         if (
             len(folded) < MIN_LENGTH
@@ -52,7 +60,7 @@ def correct(text: str, finds_something: Callable[[str], bool]) -> str:
             or folded in vocab
             or finds_something(word)
         ):
-            out.append(word)
+            out.append(typed_word)
             continue
         candidates = difflib.get_close_matches(folded, vocab.keys(), n=3, cutoff=CUTOFF)
         # A correction must change the stem (a plural is not a typo) and find something itself.
@@ -60,8 +68,8 @@ def correct(text: str, finds_something: Callable[[str], bool]) -> str:
             (vocab[c] for c in candidates if stem(c) != stem(folded) and finds_something(vocab[c])), None
         )
         if replacement is None:
-            out.append(word)
+            out.append(typed_word)
         else:
-            out.append(replacement)
+            out.append(typed_word.replace(word, replacement))
             changed = True
     return " ".join(out) if changed else ""
