@@ -194,16 +194,20 @@ def measure(requests: int, seconds: float, profile: bool) -> dict:
             results[name] = {"path": path, **load(port, path, requests, seconds)}
     finally:
         stop(server)
-    if "sector_page" in paths:
+    uncached = [name for name in ("sector_page", "supplier_profile") if name in paths]
+    if uncached:
+        # The whole-page caches (cms.page_cache) and live sections off: what a first visitor gets.
         port = free_port()
         server = start_gunicorn(port, {"BENCH_CMS_CACHE_SECONDS": "0"})
         try:
-            log("http: sector_page uncached")
-            results["sector_page_uncached"] = {"path": paths["sector_page"], **load(port, paths["sector_page"], requests, seconds)}
+            for name in uncached:
+                log(f"http: {name} uncached")
+                results[f"{name}_uncached"] = {"path": paths[name], **load(port, paths[name], requests, seconds)}
         finally:
             stop(server)
-    if "sector_page" in results:
-        results["sector_page_cached"] = results.pop("sector_page")
+    for name in ("sector_page", "supplier_profile"):
+        if name in results:
+            results[f"{name}_cached"] = results.pop(name)
 
     def rps(name):
         return results.get(name, {}).get("req_per_s")
@@ -213,7 +217,8 @@ def measure(requests: int, seconds: float, profile: bool) -> dict:
         "bounds": {"requests": requests, "seconds": seconds}, "endpoints": results,
         "ratios": {
             "search_api_vs_bare_json": ratio(rps("search_api"), rps("bare_json")),
-            "supplier_profile_vs_bare_template": ratio(rps("supplier_profile"), rps("bare_template")),
+            "supplier_profile_uncached_vs_bare_template": ratio(rps("supplier_profile_uncached"), rps("bare_template")),
+            "supplier_profile_cached_vs_bare_template": ratio(rps("supplier_profile_cached"), rps("bare_template")),
             "sector_page_cached_vs_bare_template": ratio(rps("sector_page_cached"), rps("bare_template")),
             "sector_page_uncached_vs_bare_template": ratio(rps("sector_page_uncached"), rps("bare_template")),
             "rfq_list_vs_bare_template": ratio(rps("rfq_list"), rps("bare_template")),

@@ -7,13 +7,16 @@ Run by :mod:`bench.run` in a subprocess on a loaded demo database. Prints one JS
   write it. On Elasticsearch ``search_rebuild`` also rewrites the database index; here only the
   engine's own rebuild is timed, the database one is measured on the database runs.
 * **Raw bulk load** of the documents the rebuild produced, read back beforehand (not timed):
-  SQLite: ``executemany`` into a scratch copy of the entry table and a scratch FTS5 table of the
-  same definition, one transaction; PostgreSQL: ``COPY`` into a scratch copy of the entry table
+  SQLite: ``executemany`` into scratch copies of the entry, term and site tables (same columns,
+  keys and indexes) and a scratch FTS5 table of the same definition, one transaction; PostgreSQL: ``COPY`` into a scratch copy of the entry table
   with its generated ``tsvector`` and GIN index; Elasticsearch: ``_bulk`` (batches of 1,000) into
   a scratch index with the same mapping, then a refresh. Scratch tables and indexes are dropped.
+* **Document building** alone (``build_documents`` over up to 5,000 profiles, scaled): the rebuild
+  minus that estimate is its writing part, compared with the raw load as ``writing_vs_raw``.
 """
 from __future__ import annotations
 
+import re
 import time
 
 import django
@@ -21,40 +24,70 @@ import django
 from bench.common import emit, log, ratio
 
 
+SQLITE_TABLES = {  # index table -> scratch copy
+    "search_supplierindexentry": "bench_raw_entry",
+    "search_supplierindexterm": "bench_raw_term",
+    "search_supplierindexsite": "bench_raw_site",
+}
+
+
+def _sqlite_scratch_schema(cursor) -> list[str]:
+    """DDL of scratch copies of the entry, term and site tables with the same columns, keys and
+    indexes (from ``sqlite_master``, names prefixed); the FTS triggers are not copied."""
+    names = "|".join(re.escape(name) for name in SQLITE_TABLES)
+    statements = []
+    for table in SQLITE_TABLES:
+        cursor.execute(
+            "SELECT type, sql FROM sqlite_master WHERE tbl_name = %s AND sql IS NOT NULL AND type IN ('table', 'index') "
+            "ORDER BY type DESC",
+            [table],
+        )
+        for kind, sql in cursor.fetchall():
+            sql = re.sub(rf'"({names})"', lambda m: f'"{SQLITE_TABLES[m.group(1)]}"', sql)
+            if kind == "index":
+                sql = re.sub(r'INDEX "([^"]+)"', r'INDEX "bench_raw_\1"', sql, count=1)
+            statements.append(sql)
+    return statements
+
+
 def sqlite_raw_load() -> tuple[int, float]:
+    """Entry, term and site rows, as the rebuild wrote them, inserted into scratch tables of the
+    same schema plus an FTS5 table (what the triggers fill), by executemany in one transaction."""
     from django.db import connection, transaction
 
+    columns = {}
+    rows = {}
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT profile_id, slug, name, sort_name, siret, verified, certification_count, name_text, skills_text, "
-            "body_text, other_text, name_terms, skills_terms, body_terms, other_terms, document, indexed_at "
-            "FROM search_supplierindexentry"
-        )
-        rows = cursor.fetchall()
-        cursor.execute("DROP TABLE IF EXISTS bench_raw_entry")
-        cursor.execute("DROP TABLE IF EXISTS bench_raw_fts")
-        cursor.execute("CREATE TABLE bench_raw_entry AS SELECT * FROM search_supplierindexentry WHERE 0")
+        for table in SQLITE_TABLES:
+            cursor.execute(f'SELECT * FROM "{table}"')
+            columns[table] = [d[0] for d in cursor.description]
+            rows[table] = cursor.fetchall()
+        for scratch in ("bench_raw_fts", "bench_raw_term", "bench_raw_site", "bench_raw_entry"):
+            cursor.execute(f'DROP TABLE IF EXISTS "{scratch}"')
+        for statement in _sqlite_scratch_schema(cursor):
+            cursor.execute(statement)
         cursor.execute(
             "CREATE VIRTUAL TABLE bench_raw_fts USING fts5(name, skills, body, other, "
             "tokenize = 'unicode61 remove_diacritics 2')"
         )
+    entry_columns = columns["search_supplierindexentry"]
+    fts_positions = [entry_columns.index(c) for c in ("profile_id", "name_terms", "skills_terms", "body_terms", "other_terms")]
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(
-            "INSERT INTO bench_raw_entry (profile_id, slug, name, sort_name, siret, verified, certification_count, "
-            "name_text, skills_text, body_text, other_text, name_terms, skills_terms, body_terms, other_terms, document, "
-            "indexed_at) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
-            rows,
-        )
+        for table, scratch in SQLITE_TABLES.items():
+            cursor.executemany(
+                f'INSERT INTO "{scratch}" ({", ".join(columns[table])}) VALUES ({", ".join(["%s"] * len(columns[table]))})',
+                rows[table],
+            )
         cursor.executemany(
             "INSERT INTO bench_raw_fts (rowid, name, skills, body, other) VALUES (%s, %s, %s, %s, %s)",
-            [(r[0], r[11], r[12], r[13], r[14]) for r in rows],
+            [tuple(r[i] for i in fts_positions) for r in rows["search_supplierindexentry"]],
         )
     seconds = time.perf_counter() - started
     with connection.cursor() as cursor:
-        cursor.execute("DROP TABLE bench_raw_fts")
-        cursor.execute("DROP TABLE bench_raw_entry")
-    return len(rows), seconds
+        for scratch in ("bench_raw_fts", "bench_raw_term", "bench_raw_site", "bench_raw_entry"):
+            cursor.execute(f'DROP TABLE "{scratch}"')
+    return len(rows["search_supplierindexentry"]), seconds
 
 
 def postgres_raw_load() -> tuple[int, float]:
@@ -119,6 +152,26 @@ def elasticsearch_raw_load() -> tuple[int, float]:
     return len(sources), seconds
 
 
+BUILD_SAMPLE = 5000
+
+
+def document_build_seconds(total: int) -> float:
+    """Time of ``build_documents`` (reading the models, no writing) over up to BUILD_SAMPLE
+    published profiles in the rebuild's batches, scaled to ``total``: the part of a rebuild that
+    the raw bulk load, which starts from ready rows, does not do."""
+    from search.backends.database import BATCH_SIZE
+    from search.documents import build_documents
+    from suppliers.models import SupplierProfile
+
+    ids = list(SupplierProfile.objects.published().order_by("pk").values_list("pk", flat=True)[:BUILD_SAMPLE])
+    if not ids:
+        return 0.0
+    started = time.perf_counter()
+    for start in range(0, len(ids), BATCH_SIZE):
+        build_documents(ids[start : start + BATCH_SIZE])
+    return round((time.perf_counter() - started) * total / len(ids), 2)
+
+
 def measure() -> dict:
     from django.db import connection
 
@@ -130,6 +183,7 @@ def measure() -> dict:
     started = time.perf_counter()
     written = backend.rebuild()
     rebuild_seconds = time.perf_counter() - started
+    build_seconds = document_build_seconds(written)
     log(f"indexing: raw bulk load on {engine}")
     raw = {"sqlite": sqlite_raw_load, "postgresql": postgres_raw_load, "elasticsearch": elasticsearch_raw_load}[engine]
     loaded, raw_seconds = raw()
@@ -141,6 +195,9 @@ def measure() -> dict:
         "raw_bulk_documents": loaded,
         "raw_bulk_seconds": round(raw_seconds, 2),
         "rebuild_vs_raw": ratio(rebuild_seconds, raw_seconds),
+        "document_build_seconds_estimate": build_seconds,
+        "rebuild_writing_seconds_estimate": round(max(rebuild_seconds - build_seconds, 0.0), 2),
+        "writing_vs_raw": ratio(max(rebuild_seconds - build_seconds, 0.0), raw_seconds),
     }
 
 
