@@ -271,16 +271,39 @@ class DatabaseBackend(SearchBackend):
     @staticmethod
     def _facets(candidates, ids: list[int], *, exact: bool) -> dict[str, dict[str, int]]:
         facets: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        terms = SupplierIndexTerm.objects.filter(entry__in=candidates, facet__in=FACETS)
         if exact:
-            counts = terms.values("facet", "value").annotate(n=Count("entry_id")).values_list("facet", "value", "n")
+            counts = _facet_term_rows(candidates, grouped=True)
         else:
             wanted = set(ids)
-            counter = Counter((f, v) for e, f, v in terms.values_list("entry_id", "facet", "value") if e in wanted)
+            counter = Counter((f, v) for e, f, v in _facet_term_rows(candidates, grouped=False) if e in wanted)
             counts = [(f, v, n) for (f, v), n in counter.items()]
         for facet, value, n in counts:
             facets[facet][value] = n
         return {facet: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))) for facet, values in facets.items()}
+
+
+def _facet_term_rows(candidates, *, grouped: bool) -> list[tuple]:
+    """The candidates' facet terms: ``(facet, value, count)`` grouped, else ``(entry_id, facet, value)``.
+
+    On SQLite the query is written out so that ``+facet`` keeps the planner off the
+    ``(facet, value)`` index, which reads every term row of those facets (all suppliers) and
+    then tests each against the candidates; driven by the candidates through the
+    ``(entry, facet, value)`` key it reads only theirs (≈ 70 → 8 ms at 2,500 suppliers).
+    """
+    if connection.vendor == "sqlite":
+        sql, params = candidates.values("pk").query.sql_with_params()
+        columns, tail = ("facet, value, COUNT(*)", " GROUP BY facet, value") if grouped else ("entry_id, facet, value", "")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {columns} FROM {connection.ops.quote_name(SupplierIndexTerm._meta.db_table)} "
+                f"WHERE entry_id IN ({sql}) AND +facet IN ({', '.join(['%s'] * len(FACETS))}){tail}",
+                [*params, *FACETS],
+            )
+            return cursor.fetchall()
+    terms = SupplierIndexTerm.objects.filter(entry__in=candidates, facet__in=FACETS)
+    if grouped:
+        return list(terms.values("facet", "value").annotate(n=Count("entry_id")).values_list("facet", "value", "n"))
+    return list(terms.values_list("entry_id", "facet", "value"))
 
 
 ENTRY_COLUMNS = (
