@@ -27,9 +27,10 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
+from django.urls import Resolver404, get_resolver
 from django.utils.translation import get_language
 
-from .cache import data_version, directory_version, pages_version
+from .cache import DATA_VERSION_KEY, DIRECTORY_VERSION_KEY, PAGES_VERSION_KEY, _version
 
 CSRF_PLACEHOLDER = "__cms_page_cache_csrf_token__"
 KEY = "cms:fullpage:{pages}:{data}:{language}:{host}:{path}:{query}"
@@ -40,22 +41,33 @@ def cache_seconds() -> int:
 
 
 def cacheable_request(request) -> bool:
+    """Whether this request may be answered from, or fill, a whole-page cache — all but the
+    messages check (:func:`has_messages`), which reads the session and comes last."""
     if cache_seconds() <= 0 or request.method not in ("GET", "HEAD"):
         return False
     if getattr(request, "is_preview", False) or request.headers.get("HX-Request"):
         return False
-    if getattr(getattr(request, "user", None), "is_authenticated", False):
-        return False
+    return not getattr(getattr(request, "user", None), "is_authenticated", False)
+
+
+def has_messages(request) -> bool:
     # len() of the message storage reads the messages without marking them as shown.
-    return not len(get_messages(request))
+    return bool(len(get_messages(request)))
+
+
+def _versions(*keys: str) -> list[int]:
+    """Several cache versions in one round trip (one query with the database cache)."""
+    found = cache.get_many(keys)
+    return [found[key] if key in found else _version(key) for key in keys]
 
 
 def page_key(request) -> str:
     """The cache key of the page at this request's URL (path, query string, host, language)."""
     query = request.GET.urlencode()
+    pages, data = _versions(PAGES_VERSION_KEY, DATA_VERSION_KEY)
     return KEY.format(
-        pages=pages_version(),
-        data=data_version(),
+        pages=pages,
+        data=data,
         language=get_language(),
         host=_digest(request.get_host()),
         path=_digest(request.path),
@@ -73,27 +85,44 @@ def _with_visitor_token(request, content: str, status: int, content_type: str) -
     return HttpResponse(content, status=status, content_type=content_type)
 
 
-def cached_response(request) -> HttpResponse | None:
-    """The cached page at this request's URL, with the visitor's CSRF token, or None."""
-    if not cacheable_request(request):
-        return None
-    cached = cache.get(page_key(request))
-    if cached is None:
+def _from_cache(request, key: str) -> HttpResponse | None:
+    cached = cache.get(key)
+    if cached is None or has_messages(request):
         return None
     content, content_type = cached
     return _with_visitor_token(request, content, 200, content_type)
 
 
+def cached_response(request) -> HttpResponse | None:
+    """The cached page at this request's URL, with the visitor's CSRF token, or None."""
+    if not cacheable_request(request):
+        return None
+    return _from_cache(request, page_key(request))
+
+
+def _is_wagtail_page_url(request) -> bool:
+    try:
+        match = get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.url_name == "wagtail_serve"
+
+
 class AnonymousPageCacheMiddleware:
     """Answers an anonymous ``GET`` of a cached page before Wagtail routes it (the routing alone is
-    a handful of queries). Only URLs a :class:`FullPageCacheMixin` page stored are ever found.
-    Placed after the session, locale, authentication and message middlewares."""
+    a handful of queries). Only URLs of Wagtail's page route are looked up (no cache read for the
+    API, search or account pages), and only those a :class:`FullPageCacheMixin` page stored are
+    ever found. Placed after the session, locale, authentication and message middlewares."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        return cached_response(request) or self.get_response(request)
+        if cacheable_request(request) and _is_wagtail_page_url(request):
+            response = _from_cache(request, page_key(request))
+            if response is not None:
+                return response
+        return self.get_response(request)
 
 
 class FullPageCacheMixin:
@@ -104,18 +133,19 @@ class FullPageCacheMixin:
     def serve(self, request, *args, **kwargs):
         if not cacheable_request(request):
             return super().serve(request, *args, **kwargs)
-        response = cached_response(request)
+        key = page_key(request)
+        response = _from_cache(request, key)
         if response is not None:
             return response
         response = super().serve(request, *args, **kwargs)
-        if response.status_code != 200 or not hasattr(response, "render") or response.is_rendered:
+        if response.status_code != 200 or not hasattr(response, "render") or response.is_rendered or has_messages(request):
             return response
         response.context_data = {**(response.context_data or {}), "csrf_token": CSRF_PLACEHOLDER}
         response.render()
         content = response.content.decode(response.charset)
         content_type = response["Content-Type"]
         if not self.get_view_restrictions().exists():
-            cache.set(page_key(request), (content, content_type), cache_seconds())
+            cache.set(key, (content, content_type), cache_seconds())
         return _with_visitor_token(request, content, response.status_code, content_type)
 
 
@@ -147,15 +177,14 @@ def directory_page_cache(view):
         query = request.GET.urlencode()
         rendered_settings = "|".join(str(getattr(settings, name, "")) for name in DIRECTORY_SETTINGS)
         key = (
-            f"cms:directory:{directory_version()}:{_digest(rendered_settings)}:{get_language()}:"
+            f"cms:directory:{_versions(DIRECTORY_VERSION_KEY)[0]}:{_digest(rendered_settings)}:{get_language()}:"
             f"{_digest(request.get_host())}:{_digest(request.path)}:{_digest(query) if query else ''}"
         )
-        cached = cache.get(key)
-        if cached is not None:
-            content, content_type = cached
-            return _with_visitor_token(request, content, 200, content_type)
+        response = _from_cache(request, key)
+        if response is not None:
+            return response
         response = view(request, *args, **kwargs)
-        if response.status_code != 200 or not hasattr(response, "render") or response.is_rendered:
+        if response.status_code != 200 or not hasattr(response, "render") or response.is_rendered or has_messages(request):
             return response
         return _store_and_answer(request, response, key)
 
