@@ -118,7 +118,8 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        if cacheable_request(request) and _is_wagtail_page_url(request):
+        # The URL test first: it is pure computation, where the user test may read the session.
+        if request.method in ("GET", "HEAD") and _is_wagtail_page_url(request) and cacheable_request(request):
             response = _from_cache(request, page_key(request))
             if response is not None:
                 return response
