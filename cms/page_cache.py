@@ -20,7 +20,7 @@ placeholder and replaced by the visitor's own token on every response.
 from __future__ import annotations
 
 import hashlib
-from functools import wraps
+from functools import lru_cache, wraps
 
 from django.conf import settings
 from django.contrib.messages import get_messages
@@ -101,8 +101,15 @@ def cached_response(request) -> HttpResponse | None:
 
 
 def _is_wagtail_page_url(request) -> bool:
+    return _resolves_to_a_page(getattr(request, "urlconf", None), get_language(), request.path_info)
+
+
+@lru_cache(maxsize=20_000)
+def _resolves_to_a_page(urlconf, language: str, path_info: str) -> bool:
+    """Whether the path goes to Wagtail's page route; memoised (resolving walks every URL pattern
+    before Wagtail's catch-all, ~0.3 ms, as long as answering from the cache)."""
     try:
-        match = get_resolver(getattr(request, "urlconf", None)).resolve(request.path_info)
+        match = get_resolver(urlconf).resolve(path_info)
     except Resolver404:
         return False
     return match.url_name == "wagtail_serve"
