@@ -238,7 +238,7 @@ def measure(requests: int, seconds: float, profile: bool) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--client", nargs=2, metavar=("PORT", "PATH"), help="run as the load generator")
-    parser.add_argument("--requests", type=int, default=400)
+    parser.add_argument("--requests", type=int, default=4000)
     parser.add_argument("--seconds", type=float, default=8)
     parser.add_argument("--profile", action="store_true")
     options = parser.parse_args()

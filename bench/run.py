@@ -70,7 +70,8 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3, help="rounds over the search mix")
     parser.add_argument("--search-budget", type=float, default=180, help="seconds of search rounds per engine and size")
     parser.add_argument("--http-seconds", type=float, default=8, help="duration bound of each HTTP load")
-    parser.add_argument("--http-requests", type=int, default=400, help="request-count bound of each HTTP load")
+    parser.add_argument("--http-requests", type=int, default=4000,
+                        help="request-count bound of each HTTP load (fast endpoints: about 2 s of load, so that one slow request does not weigh)")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--no-profile", dest="profile", action="store_false")
     parser.add_argument("--output", help="JSON file (default bench/results/<date>.json)")
