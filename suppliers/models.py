@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from marketplace.scanning.status import ScanStatus
 from marketplace.storage import private_storage
 
 
@@ -207,6 +208,10 @@ class SupplierCertification(models.Model):
     certificate_file = models.FileField(
         _("certificat (PDF)"), upload_to="certificates/%Y/", storage=private_storage, blank=True
     )
+    # Quarantine (marketplace.scanning): the certificate is served only once ``clean``.
+    scan_status = models.CharField(_("analyse antivirus"), max_length=8, choices=ScanStatus.choices, default=ScanStatus.PENDING)
+    scan_note = models.CharField(max_length=200, blank=True)
+    scanned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["certification_type__code"]
@@ -222,6 +227,11 @@ class SupplierCertification(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.valid_until is not None and self.valid_until < timezone.localdate()
+
+    @property
+    def download_name(self) -> str:
+        """The name the certificate is downloaded under (the uploaded name is not kept)."""
+        return f"certificat-{self.certification_type.slug}.pdf"
 
 
 class Equipment(models.Model):

@@ -34,6 +34,8 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from marketplace.accounts.models import Membership, Organisation
 from marketplace.audit.services import record
+from marketplace.scanning.services import request_scan
+from marketplace.scanning.status import ScanStatus
 
 from . import completeness
 from .models import (
@@ -470,7 +472,8 @@ def save_certification(
 ) -> SupplierCertification:
     """Add a certification (``certification`` None) or change one; ``values`` are the form's
     ``certification_type``, ``certificate_number``, ``issuer``, ``valid_from``, ``valid_until``
-    and optional ``certificate_file`` (an upload, replacing the stored one)."""
+    and optional ``certificate_file`` (an upload, replacing the stored one, then quarantined
+    until ClamAV finds it clean: :func:`marketplace.scanning.services.request_scan`)."""
     valid_from, valid_until = values.get("valid_from"), values.get("valid_until")
     if valid_from and valid_until and valid_until < valid_from:
         raise SupplierProfileError(_("La fin de validité doit suivre le début de validité."), "valid_until")
@@ -501,7 +504,11 @@ def save_certification(
         if upload:
             _delete_file_after_commit(certification.certificate_file)
             certification.certificate_file.save(f"{uuid.uuid4().hex}.pdf", upload, save=False)
+            # A new file is quarantined until scanned, even if the one it replaces was clean.
+            certification.scan_status, certification.scan_note, certification.scanned_at = ScanStatus.PENDING, "", None
         certification.save()
+        if upload:
+            request_scan(certification)
         _refresh(profile)
         record(
             actor,

@@ -29,6 +29,7 @@ SCANNED_MODELS = {
     "rfq.rfqattachment": "file",
     "rfq.quoteattachment": "file",
     "rfq.message": "attachment",
+    "suppliers.suppliercertification": "certificate_file",
 }
 
 
@@ -112,11 +113,16 @@ def _owner(upload):
         return upload.rfq.buyer
     if label == "rfq.quoteattachment":
         return upload.quote.supplier
+    if label == "suppliers.suppliercertification":
+        return upload.profile.organisation
     return upload.author_organisation
 
 
 def _display_name(upload) -> str:
-    return getattr(upload, "original_name", "") or getattr(upload, "attachment_name", "")
+    return (
+        getattr(upload, "original_name", "") or getattr(upload, "attachment_name", "")
+        or getattr(upload, "download_name", "")
+    )
 
 
 def download_refusal(upload) -> Refusal | None:

@@ -16,6 +16,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from marketplace.scanning.services import download_refusal
+
 from .. import completeness, services
 from ..forms import (
     CapabilitiesForm,
@@ -245,16 +247,21 @@ def certification_delete(request, pk):
 
 @login_required
 def certificate_download(request, pk):
-    """The certificate PDF, for members of the organisation only, always as a download."""
+    """The certificate PDF, for members of the organisation only, always as a download, and only
+    once scanned clean (a 403 page saying why otherwise)."""
     certification = _owned_object(request, SupplierCertification, pk, edit=False)
     if not certification.certificate_file:
         raise Http404
+    refusal = download_refusal(certification)
+    if refusal is not None:
+        return render(request, "scanning/file_unavailable.html", {"message": refusal.message}, status=403)
     try:
         handle = certification.certificate_file.open("rb")
     except FileNotFoundError:
         raise Http404 from None
-    filename = f"certificat-{certification.certification_type.slug}.pdf"
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type="application/pdf")
+    response = FileResponse(
+        handle, as_attachment=True, filename=certification.download_name, content_type="application/pdf"
+    )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response

@@ -1,7 +1,8 @@
 """Uploads stay quarantined until ClamAV's clamd finds them clean (marketplace.scanning).
 
-The ``clamav`` tests run a real clamd (tests/security/clamd_daemon.py) with an EICAR signature
-made here; they are skipped when Debian's clamav-daemon is not installed.
+The ``clamav`` tests run a real clamd (tests/security/clamd_daemon.py, fixtures ``clamd`` and
+``scanning`` in tests/security/conftest.py) with an EICAR signature made here; they are skipped
+when Debian's clamav-daemon is not installed.
 """
 import io
 import zipfile
@@ -18,7 +19,7 @@ from rfq import messaging, quoting, services
 from rfq.models import FileDownload, RFQAttachment
 from tests.rfq.conftest import make_buyer, make_supplier, published_rfq_for
 from tests.rfq.factories import priced_lines
-from tests.security.clamd_daemon import EICAR, SIGNATURE_NAME, ClamdDaemon, clamd_binary
+from tests.security.clamd_daemon import EICAR, SIGNATURE_NAME, clamd_binary
 
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -31,22 +32,6 @@ def infected_zip() -> bytes:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("lisez-moi.txt", EICAR)
     return buffer.getvalue()
-
-
-@pytest.fixture(scope="module")
-def clamd():
-    if clamd_binary() is None:
-        pytest.skip("clamd not installed (apt-get install clamav-daemon)")
-    daemon = ClamdDaemon().start()
-    yield daemon
-    daemon.stop()
-
-
-@pytest.fixture
-def scanning(settings, clamd):
-    settings.CLAMD_SOCKET = clamd.socket_path
-    settings.CLAMD_HOST = ""
-    return clamd
 
 
 def attachment_url(attachment):

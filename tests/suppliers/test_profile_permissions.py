@@ -125,7 +125,7 @@ def test_outsider_cannot_create_or_read_another_organisations_profile_through_th
 
 
 def test_plain_member_downloads_the_certificate_as_an_attachment(client, profile):
-    certification = SupplierCertificationFactory(profile=profile)
+    certification = SupplierCertificationFactory(profile=profile, scan_status="clean")  # as if scanned (marketplace.scanning)
     certification.certificate_file.save("x.pdf", pdf_upload())
     client.force_login(member(profile, Role.MEMBER))
 
