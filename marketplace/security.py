@@ -11,9 +11,14 @@ Leaflet and htmx write them. ``CSP_REPORT_ONLY`` (default True, False in product
 policy as ``Content-Security-Policy-Report-Only`` so a new page can be checked in a browser's
 console before the policy is enforced. Downloads (``Content-Disposition: attachment``) always get
 an enforced sandbox policy: a served file must never run as a page of ours.
+
+:class:`SingleLineFormatter` keeps one log record on one line (item 19): a company name, a path
+or a file name with a line break cannot forge a log line.
 """
 from __future__ import annotations
 
+import logging
+import re
 import time
 from urllib.parse import urlsplit
 
@@ -87,6 +92,24 @@ class SecurityHeadersMiddleware:
         header = "Content-Security-Policy-Report-Only" if getattr(settings, "CSP_REPORT_ONLY", True) else "Content-Security-Policy"
         response[header] = policy
         return response
+
+
+# Everything a log reader or str.splitlines() takes as the end of a line.
+_LINE_BREAKS = re.compile("[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def one_line(text: str) -> str:
+    """``text`` with every line break written as its escape (``\\n``, ``\\r``, ``\\u2028``…)."""
+    return _LINE_BREAKS.sub(lambda match: match.group().encode("unicode_escape").decode("ascii"), text)
+
+
+class SingleLineFormatter(logging.Formatter):
+    """A formatter whose record line never breaks: values a user chose (names, paths, e-mail
+    subjects) are logged as they are, and a line break among them is escaped rather than
+    starting a forged record. A traceback still follows on its own lines: it is ours."""
+
+    def formatMessage(self, record):
+        return one_line(super().formatMessage(record))
 
 
 SESSION_STARTED_KEY = "_security_started_at"
