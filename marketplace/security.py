@@ -14,6 +14,12 @@ an enforced sandbox policy: a served file must never run as a page of ours.
 
 :class:`SingleLineFormatter` keeps one log record on one line (item 19): a company name, a path
 or a file name with a line break cannot forge a log line.
+
+:func:`log_denial` writes every refused access to a private object (an RFQ, its files, a quote,
+a message thread…) to the dedicated ``marketplace.security`` log (item 1), with the user id,
+the path and the kind of object. It is called by the site's 403/404 handlers
+(:mod:`marketplace.views`) and by the API's error handlers (:mod:`marketplace.api.errors`), the
+two places every refusal ends in, so no view has to remember it.
 """
 from __future__ import annotations
 
@@ -110,6 +116,50 @@ class SingleLineFormatter(logging.Formatter):
 
     def formatMessage(self, record):
         return one_line(super().formatMessage(record))
+
+
+security_log = logging.getLogger("marketplace.security")
+
+# Routes that address a private object, by view name → the kind of object. A 404 on these is a
+# refusal as often as a missing object (refusals are 404s so as not to reveal that the object
+# exists), so it is logged; a 404 elsewhere (a mistyped public address) is not.
+PRIVATE_OBJECT_KINDS = {
+    "rfq:detail": "rfq", "rfq:edit": "rfq", "rfq:manage": "rfq", "rfq:publish": "rfq", "rfq:cancel": "rfq",
+    "rfq:accept_nda": "rfq", "rfq:decline": "rfq", "rfq:ask": "rfq", "rfq:invite": "rfq",
+    "rfq:declare_unsuccessful": "rfq", "rfq:send_debriefs": "rfq",
+    "rfq:attachment": "rfq_file", "rfq:attachment_add": "rfq_file", "rfq:attachment_remove": "rfq_file",
+    "rfq:answer": "question",
+    "rfq:quote": "quote", "rfq:quote_preview": "quote", "rfq:withdraw_quote": "quote",
+    "rfq:open_quotes": "quote", "rfq:compare": "quote", "rfq:compare_export": "quote", "rfq:award": "quote",
+    "rfq:quote_attachment": "quote_file",
+    "rfq:thread": "message", "rfq:message_attachment": "message_file",
+    "api:rfq_detail": "rfq", "api:update_rfq": "rfq", "api:publish_rfq": "rfq", "api:matches": "rfq",
+    "api:ask_question": "rfq", "api:add_attachment": "rfq_file",
+    "api:list_quotes": "quote", "api:save_quote": "quote", "api:open_quotes": "quote", "api:award": "quote",
+    "api:revoke_token": "api_token", "api_tokens:token_revoke": "api_token",
+    "suppliers:profile_certificate_download": "certificate",
+    "notifications:open": "notification",
+}
+
+
+def log_denial(request, status: int) -> None:
+    """Write a refused access to the security log. Every 403 is a refusal; a 404 counts only on
+    a route of :data:`PRIVATE_OBJECT_KINDS`. Values are logged as given (the path is the
+    visitor's): :class:`SingleLineFormatter` keeps them on one line."""
+    match = getattr(request, "resolver_match", None)
+    view_name = getattr(match, "view_name", "") or ""
+    kind = PRIVATE_OBJECT_KINDS.get(view_name)
+    if kind is None and status != 403:
+        return
+    user = getattr(request, "user", None)
+    user_id = user.pk if getattr(user, "is_authenticated", False) else None
+    security_log.warning(
+        "access denied: status=%s kind=%s user=%s method=%s path=%s view=%s",
+        status, kind or "other", user_id if user_id is not None else "anonymous", request.method, request.path,
+        view_name or "-",
+        extra={"status": status, "object_kind": kind or "other", "user_id": user_id, "path": request.path,
+               "view_name": view_name},
+    )
 
 
 SESSION_STARTED_KEY = "_security_started_at"

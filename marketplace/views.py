@@ -8,6 +8,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import requires_csrf_token
 
+from marketplace.security import log_denial
+
 logger = logging.getLogger("marketplace")
 
 
@@ -28,11 +30,13 @@ def healthz(request):
 # CSRF token even when the failing view never asked for one.
 @requires_csrf_token
 def error_403(request, exception=None):
+    log_denial(request, 403)
     return render(request, "403.html", status=403)
 
 
 @requires_csrf_token
 def error_404(request, exception=None):
+    log_denial(request, 404)
     return render(request, "404.html", status=404)
 
 

@@ -27,6 +27,8 @@ from django.views.decorators.csrf import csrf_exempt
 from ninja.errors import AuthenticationError, AuthorizationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from marketplace.security import log_denial
+
 logger = logging.getLogger(__name__)
 
 
@@ -74,9 +76,11 @@ def install(api) -> None:
         return respond(request, exc.status_code, detail)
 
     def not_found(request, exc):
+        log_denial(request, 404)
         return respond(request, 404, _("Ressource introuvable."))
 
     def permission_denied(request, exc):
+        log_denial(request, 403)
         return respond(request, 403, _("Vous n'avez pas accès à cette ressource."))
 
     def unexpected(request, exc):

@@ -275,11 +275,20 @@ LOGGING = {
     },
     "handlers": {
         "console": {"class": "logging.StreamHandler", "formatter": "plain"},
+        # Refused accesses to private objects (marketplace.security.log_denial, SECURITY.md 1):
+        # their own file when SECURITY_LOG_FILE is set (kept apart for review and retention),
+        # else the console with the rest.
+        "security": (
+            {"class": "logging.handlers.WatchedFileHandler", "filename": env_str("SECURITY_LOG_FILE"), "formatter": "plain"}
+            if env_str("SECURITY_LOG_FILE")
+            else {"class": "logging.StreamHandler", "formatter": "plain"}
+        ),
     },
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {
         "marketplace": {"handlers": ["console"], "level": "INFO", "propagate": False},
         "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "marketplace.security": {"handlers": ["security"], "level": "INFO", "propagate": False},
     },
 }
 
