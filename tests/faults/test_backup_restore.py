@@ -4,7 +4,10 @@ A tampered backup is refused before anything changes."""
 from __future__ import annotations
 
 import hashlib
+import io
 import json
+import time
+from contextlib import redirect_stdout
 from datetime import datetime, timedelta
 
 import pytest
@@ -13,8 +16,10 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.utils import timezone
+from stripe import WebhookSignature
 
 from marketplace.audit.models import AuditEntry
+from marketplace.billing.models import StripeEvent
 from marketplace.ops.backups import MANIFEST, sha256_of
 from rfq import quoting, services
 from rfq.models import Quote, RFQAttachment
@@ -32,6 +37,7 @@ import hashlib, json
 from pathlib import Path
 from django.conf import settings
 from marketplace.audit.models import AuditEntry
+from marketplace.billing.models import StripeEvent
 from rfq.models import Quote, RFQAttachment
 files = {}
 for prefix, root in (("media", settings.MEDIA_ROOT), ("private", settings.PRIVATE_MEDIA_ROOT)):
@@ -50,6 +56,42 @@ print(json.dumps({
 
 
 TABLE_COUNT = "from django.db import connection; print(len(connection.introspection.table_names()))"
+
+# The stored Stripe events (every column, times in ISO) with the SHA-256 of each row, and the
+# audit entries their processing wrote: run here and in the restored site, compared as JSON.
+# StripeEvent keeps no payload (the state is read back from Stripe), so the row is what is hashed.
+STRIPE_TRAIL = """
+import hashlib, json
+from marketplace.audit.models import AuditEntry
+from marketplace.billing.models import StripeEvent
+from marketplace.billing.models import StripeEvent
+def _iso(value):
+    return value.isoformat() if value else None
+events = []
+for e in StripeEvent.objects.order_by("pk"):
+    row = [e.pk, e.stripe_id, e.type, e.object_id, _iso(e.created), _iso(e.received_at), _iso(e.processed_at),
+           e.status, e.attempts, e.last_error, e.organisation_id]
+    events.append({"row": row, "sha256": hashlib.sha256(json.dumps(row).encode()).hexdigest()})
+audit = [[_iso(a.created_at), a.action, a.target_type, a.target_id, a.data]
+         for a in AuditEntry.objects.filter(action__startswith="billing.").order_by("pk")]
+print(json.dumps({"events": events, "audit": audit}))
+"""
+
+
+def stripe_trail() -> dict:
+    """STRIPE_TRAIL run in this process, on the source database."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        exec(STRIPE_TRAIL, {})
+    return json.loads(out.getvalue())
+
+
+def deliver_webhook(client, event: dict, secret: str):
+    """One delivery signed as Stripe signs it, through the real endpoint."""
+    payload = json.dumps(event)
+    signature = WebhookSignature.generate_signature_header(payload, secret)
+    return client.post("/stripe/webhook/", data=payload, content_type="application/json",
+                       HTTP_STRIPE_SIGNATURE=signature)
 
 
 @pytest.fixture
@@ -96,6 +138,37 @@ def test_restore_into_a_fresh_database_gives_back_counts_files_and_audit_trail(t
                                   for e in AuditEntry.objects.order_by("pk")]
     assert inspected["quote"] == [[q.status, str(q.total), q.version] for q in Quote.objects.all()]
     assert all(entry[0].endswith("+00:00") for entry in inspected["audit"])  # stored and restored in UTC
+
+
+def test_restore_gives_back_the_stored_stripe_events_and_their_audit_entries_identically(
+    tmp_path, marketplace_world, fresh_site, client, settings
+):
+    """Drill for item 34: Stripe events received before the backup come back row for row (ids,
+    statuses, times, a SHA-256 per row) with the audit entries of their processing."""
+    settings.STRIPE_WEBHOOK_SECRET = secret = "whsec_restore_drill"
+    now = int(time.time())
+    # An invoice event without an invoice object is processed without calling Stripe (no
+    # subscription to read back) and audited; a type we do not act on is stored as ignored.
+    paid = {"id": "evt_drill_paid", "object": "event", "type": "invoice.paid", "created": now - 60,
+            "data": {"object": {"object": "invoice"}}}
+    ignored = {"id": "evt_drill_customer", "object": "event", "type": "customer.created", "created": now - 30,
+               "data": {"object": {"id": "cus_drill", "object": "customer"}}}
+    outcomes = [deliver_webhook(client, event, secret).json()["outcome"] for event in (paid, ignored, paid)]
+    assert outcomes == ["processed", "ignored", "duplicate"]
+    source = stripe_trail()
+    assert [e["row"][1] for e in source["events"]] == ["evt_drill_paid", "evt_drill_customer"]
+    assert [e["row"][7] for e in source["events"]] == [StripeEvent.Status.PROCESSED, StripeEvent.Status.IGNORED]
+    assert [a[1] for a in source["audit"]] == ["billing.stripe_event_processed"]
+    assert source["audit"][0][4]["stripe_event_id"] == "evt_drill_paid"
+
+    output = backup_to(tmp_path)
+    manifest = json.loads((output / MANIFEST).read_text())
+    manage(fresh_site, "restore", "--input", str(output))
+    restored = json.loads(manage(fresh_site, "shell", "--no-imports", "-c", STRIPE_TRAIL).stdout)
+
+    assert manifest["row_counts"]["billing_stripeevent"] == 2
+    assert restored == source
+    assert all(e["row"][4].endswith("+00:00") and e["row"][5].endswith("+00:00") for e in restored["events"])
 
 
 def test_restore_refuses_a_non_empty_target_without_force(tmp_path, marketplace_world, fresh_site):
