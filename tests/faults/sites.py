@@ -80,22 +80,37 @@ def run_module(env: dict, module: str, *, timeout: float = 240) -> subprocess.Co
 
 
 class Server:
-    """The site served by gunicorn (one sync worker, as in production) on a free loopback port."""
+    """The site served by gunicorn (one sync worker, as in production) on a free loopback port.
 
-    def __init__(self, env: dict, port: int):
-        self.env, self.port = env, port
+    ``threads`` > 1 gives that worker threads (gthread), so concurrent clients are served at once,
+    each thread with its own database connection. Its output (errors with their tracebacks) is
+    read as it comes, so a burst of errors never fills the pipe and blocks the server; it is in
+    :attr:`output`."""
+
+    def __init__(self, env: dict, port: int, *, threads: int = 1):
+        self.env, self.port, self.threads = env, port, threads
         self.url = f"http://127.0.0.1:{port}"
         self.process = None
+        self._lines: list[str] = []
+        self._reader = None
+
+    @property
+    def output(self) -> str:
+        return "".join(self._lines)
 
     def __enter__(self):
+        import threading
         import time
         import urllib.error
         import urllib.request
 
         self.process = subprocess.Popen(
             [sys.executable, "-m", "gunicorn", "marketplace.wsgi:application", "--bind", f"127.0.0.1:{self.port}",
-             "--workers", "1", "--timeout", "60", "--log-level", "warning"],
+             "--workers", "1", "--threads", str(self.threads), "--timeout", "60", "--log-level", "warning"],
             cwd=ROOT, env=self.env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        self._reader = threading.Thread(target=lambda: self._lines.extend(iter(self.process.stdout.readline, "")),
+                                        daemon=True)
+        self._reader.start()
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             try:
@@ -108,7 +123,7 @@ class Server:
                     break
                 time.sleep(0.3)
         self.__exit__()
-        raise AssertionError("gunicorn did not start:\n" + (self.process.stdout.read() if self.process.stdout else ""))
+        raise AssertionError("gunicorn did not start:\n" + self.output)
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
@@ -118,6 +133,8 @@ class Server:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        if self._reader is not None:
+            self._reader.join(timeout=5)
 
 
 # The fault tests start servers and workers: a minute or two on two cores. They run in their own
