@@ -11,12 +11,16 @@ three steps:
    alternatives. User text never reaches the query syntax: on SQLite only ``[a-z0-9]`` stems,
    each double-quoted, are written into the MATCH expression; on PostgreSQL the words go
    through ``plainto_tsquery`` as bound parameters.
-2. Python takes the candidates' few scoring columns and site points, computes each supplier's
-   nearest site with :func:`haversine_km` (the radius test is ``distance <= radius``: exact and
-   inclusive) and the relevance (:func:`search.backends.base.relevance`), sorts with a stable
-   tie-break (name, then id) and cuts the page.
-3. Facet counts: ``GROUP BY`` in SQL over the candidates, or, when the exact radius test removed
-   some, counted from their term rows.
+2. The cost follows the page, not the number of matches. The total is a ``COUNT``; with a
+   radius, the sites inside the box get their exact :func:`haversine_km` distance (the radius
+   test is ``distance <= radius``: exact and inclusive). A bounded window of rows is taken in SQL:
+   ``sort=relevance`` the best ``max(200, 10 × (offset + page size))`` by text rank + verified +
+   certifications, ``sort=name`` ``ORDER BY sort_name LIMIT``, ``sort=distance`` the nearest
+   (box grown until it holds the page). Python gives that window the full relevance
+   (:func:`search.backends.base.relevance`: taxonomy and proximity added), sorts it with a stable
+   tie-break (name, then id) and cuts the page. docs/SEARCH.md (*Relevance*) states the approximation.
+3. Facet counts: ``GROUP BY`` in SQL over the candidates; with a radius, minus the terms of the
+   box-corner candidates the exact test removed.
 
 Typos: when the words as typed find nothing, the words that match nothing are corrected against
 the taxonomy vocabulary (:mod:`search.spelling`) and the search runs again; the result then
