@@ -205,10 +205,14 @@ class DatabaseBackend(SearchBackend):
         else:
             window = max(RELEVANCE_WINDOW_MIN, RELEVANCE_WINDOW_FACTOR * need)
             rows = self._skip(self._ranked_window(filtered, candidates, concepts, window + len(outside)), outside)
-        rows = [row[:4] for row in rows]  # (pk, sort_name, verified, certification_count)
-
         ids = [row[0] for row in rows]
-        text_scores, best_text = self._text_scores(candidates, concepts, ids) if concepts else ({}, 0.0)
+        if concepts and rows and len(rows[0]) == 6:  # the SQLite window brings the text scores along
+            text_scores, best_text = {row[0]: row[4] for row in rows}, rows[0][5] or 0.0
+        elif concepts:
+            text_scores, best_text = self._text_scores(candidates, concepts, ids)
+        else:
+            text_scores, best_text = {}, 0.0
+        rows = [row[:4] for row in rows]  # (pk, sort_name, verified, certification_count)
         if query.location and query.radius_km is None:
             distances = self._distances_of(ids, query)
         held_terms = self._taxonomy_terms(ids, concepts)
@@ -374,12 +378,12 @@ class DatabaseBackend(SearchBackend):
         with connection.cursor() as cursor:
             cursor.execute(
                 f"WITH {_fts5_cte()}, best AS (SELECT MAX(score) AS top FROM fts) "
-                f"SELECT e.profile_id, e.sort_name, e.verified, e.certification_count "
+                f"SELECT e.profile_id, e.sort_name, e.verified, e.certification_count, fts.score, MAX(best.top, 0) "
                 f"FROM fts JOIN {entry} e ON e.profile_id = fts.id CROSS JOIN best {where} "
                 f"ORDER BY {order} DESC, e.sort_name, e.profile_id LIMIT %s",
                 [_fts5_expression(concepts), *params, size],
             )
-            return [(pk, name, bool(verified), count) for pk, name, verified, count in cursor.fetchall()]
+            return [(pk, name, bool(verified), count, score, best) for pk, name, verified, count, score, best in cursor.fetchall()]
 
     @staticmethod
     def _taxonomy_terms(ids: list[int], concepts: list[Concept]) -> dict[int, set[tuple[str, str]]]:
@@ -434,12 +438,22 @@ def _facet_term_rows(candidates) -> list[tuple]:
     then tests each against the candidates; driven by the candidates through the
     ``(entry, facet, value)`` key it reads only theirs (≈ 70 → 8 ms at 2,500 suppliers).
     """
+    marks = ", ".join(["%s"] * len(FACETS))
+    if not candidates.query.where:
+        # Every entry is a candidate (every term row has its entry): the (facet, value) index answers alone.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT facet, value, COUNT(*) FROM {connection.ops.quote_name(SupplierIndexTerm._meta.db_table)} "
+                f"WHERE facet IN ({marks}) GROUP BY facet, value",
+                list(FACETS),
+            )
+            return cursor.fetchall()
     if connection.vendor == "sqlite":
         sql, params = candidates.values("pk").query.sql_with_params()
         with connection.cursor() as cursor:
             cursor.execute(
                 f"SELECT facet, value, COUNT(*) FROM {connection.ops.quote_name(SupplierIndexTerm._meta.db_table)} "
-                f"WHERE entry_id IN ({sql}) AND +facet IN ({', '.join(['%s'] * len(FACETS))}) GROUP BY facet, value",
+                f"WHERE entry_id IN ({sql}) AND +facet IN ({marks}) GROUP BY facet, value",
                 [*params, *FACETS],
             )
             return cursor.fetchall()
