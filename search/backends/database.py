@@ -205,13 +205,21 @@ class DatabaseBackend(SearchBackend):
         else:
             window = max(RELEVANCE_WINDOW_MIN, RELEVANCE_WINDOW_FACTOR * need)
             rows = self._skip(self._ranked_window(filtered, candidates, concepts, window + len(outside)), outside)
+            if query.location and query.radius_km is None:
+                # Proximity (up to 3 points) is not in the SQL order: the ``window`` nearest
+                # candidates join the window, so that a near supplier is not left out for its text.
+                seen = {row[0] for row in rows}
+                rows += [row for row in self._nearest_rows(candidates, query, {}, window) if row[0] not in seen]
         ids = [row[0] for row in rows]
-        if concepts and rows and len(rows[0]) == 6:  # the SQLite window brings the text scores along
-            text_scores, best_text = {row[0]: row[4] for row in rows}, rows[0][5] or 0.0
-        elif concepts:
-            text_scores, best_text = self._text_scores(candidates, concepts, ids)
-        else:
-            text_scores, best_text = {}, 0.0
+        text_scores, best_text = {}, 0.0
+        if concepts:
+            # The SQLite relevance window brings the text scores along; the other rows ask for theirs.
+            text_scores = {row[0]: row[4] for row in rows if len(row) == 6}
+            best_text = next((row[5] or 0.0 for row in rows if len(row) == 6), 0.0)
+            missing = [pk for pk in ids if pk not in text_scores]
+            if missing:
+                more, best_text = self._text_scores(candidates, concepts, missing)
+                text_scores.update(more)
         rows = [row[:4] for row in rows]  # (pk, sort_name, verified, certification_count)
         if query.location and query.radius_km is None:
             distances = self._distances_of(ids, query)
