@@ -11,12 +11,16 @@ three steps:
    alternatives. User text never reaches the query syntax: on SQLite only ``[a-z0-9]`` stems,
    each double-quoted, are written into the MATCH expression; on PostgreSQL the words go
    through ``plainto_tsquery`` as bound parameters.
-2. Python takes the candidates' few scoring columns and site points, computes each supplier's
-   nearest site with :func:`haversine_km` (the radius test is ``distance <= radius``: exact and
-   inclusive) and the relevance (:func:`search.backends.base.relevance`), sorts with a stable
-   tie-break (name, then id) and cuts the page.
-3. Facet counts: ``GROUP BY`` in SQL over the candidates, or, when the exact radius test removed
-   some, counted from their term rows.
+2. The cost follows the page, not the number of matches. The total is a ``COUNT``; with a
+   radius, the sites inside the box get their exact :func:`haversine_km` distance (the radius
+   test is ``distance <= radius``: exact and inclusive). A bounded window of rows is taken in SQL:
+   ``sort=relevance`` the best ``max(200, 10 × (offset + page size))`` by text rank + verified +
+   certifications, ``sort=name`` ``ORDER BY sort_name LIMIT``, ``sort=distance`` the nearest
+   (box grown until it holds the page). Python gives that window the full relevance
+   (:func:`search.backends.base.relevance`: taxonomy and proximity added), sorts it with a stable
+   tie-break (name, then id) and cuts the page. docs/SEARCH.md (*Relevance*) states the approximation.
+3. Facet counts: ``GROUP BY`` in SQL over the candidates; with a radius, minus the terms of the
+   box-corner candidates the exact test removed.
 
 Typos: when the words as typed find nothing, the words that match nothing are corrected against
 the taxonomy vocabulary (:mod:`search.spelling`) and the search runs again; the result then
@@ -31,7 +35,8 @@ from functools import lru_cache
 from typing import Iterable
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Count, Exists, FloatField, OuterRef
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, F, FloatField, Max, OuterRef, Value, When
+from django.db.models.functions import Least
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
@@ -43,7 +48,19 @@ from ..query import SupplierQuery
 from ..spelling import correct
 from ..synonyms import Concept, expand
 from ..text import analyze, fold
-from .base import FACETS, Progress, SearchBackend, SearchResult, build_hit, relevance, taxonomy_match
+from .base import (
+    FACETS,
+    MAX_COUNTED_CERTIFICATIONS,
+    WEIGHT_CERTIFICATION,
+    WEIGHT_TEXT,
+    WEIGHT_VERIFIED,
+    Progress,
+    SearchBackend,
+    SearchResult,
+    build_hit,
+    relevance,
+    taxonomy_match,
+)
 
 BATCH_SIZE = 1000  # profiles per document-building query batch of the rebuild
 # bm25() column weights for name, skills, body, other (SQLite); ts_rank_cd weights {D, C, B, A} (PostgreSQL).
@@ -53,6 +70,14 @@ KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
 # The bounding box is widened a little so that a site exactly on the circle is never cut by the
 # rounding of the box; the exact test comes after, in Python.
 BBOX_MARGIN_KM = 0.5
+# Relevance sort: only the best max(200, 10 × (offset + page size)) candidates by the SQL part of the
+# score (text, verified, certifications) get the full score (docs/SEARCH.md, *Relevance*).
+RELEVANCE_WINDOW_MIN = 200
+RELEVANCE_WINDOW_FACTOR = 10
+# Distance sort without a radius: first box searched, grown ×4 until it holds the page.
+DISTANCE_FIRST_RADIUS_KM = 50.0
+HALF_CIRCUMFERENCE_KM = EARTH_RADIUS_KM * math.pi + BBOX_MARGIN_KM
+ROW_COLUMNS = ("pk", "sort_name", "verified", "certification_count")
 
 
 class DatabaseBackend(SearchBackend):
@@ -157,22 +182,51 @@ class DatabaseBackend(SearchBackend):
 
     def _search(self, query: SupplierQuery) -> SearchResult:
         concepts = expand(query.text)
-        candidates = self._filtered(query)
-        text_scores: dict[int, float] = {}
-        if concepts:
-            candidates, text_scores = self._text(candidates, concepts)
+        filtered = self._filtered(query)  # facet, verified and bounding-box conditions
+        candidates = self._text_filter(filtered, concepts) if concepts else filtered
+        need = query.offset + query.page_size
 
-        rows = list(candidates.values_list("pk", "sort_name", "verified", "certification_count"))
-        distances = self._distances(candidates, query) if query.location else {}
+        # Radius: exact haversine on the sites inside the box only (bounded by the geography, not
+        # by the page); ``outside`` are the candidates of the box's corners, beyond the radius.
+        distances: dict[int, float] = {}
+        outside: set[int] = set()
         if query.radius_km is not None:
-            rows = [row for row in rows if row[0] in distances and distances[row[0]] <= query.radius_km]
-        ids = [row[0] for row in rows]
+            box = self._distances(candidates, query)
+            outside = {pk for pk, distance in box.items() if distance > query.radius_km}
+            distances = {pk: distance for pk, distance in box.items() if distance <= query.radius_km}
+            total = len(distances)
+        else:
+            total = candidates.count()
 
-        held_terms = self._taxonomy_terms(candidates, concepts)
-        best_text = max(text_scores.values(), default=0.0)
+        if query.sort == "name" or (query.sort == "distance" and not query.location):
+            rows = self._skip(candidates.order_by("sort_name", "pk").values_list(*ROW_COLUMNS)[: need + len(outside)], outside)
+        elif query.sort == "distance":
+            rows = self._nearest_rows(candidates, query, distances, need)
+        else:
+            window = max(RELEVANCE_WINDOW_MIN, RELEVANCE_WINDOW_FACTOR * need)
+            rows = self._skip(self._ranked_window(filtered, candidates, concepts, window + len(outside)), outside)
+            if query.location and query.radius_km is None:
+                # Proximity (up to 3 points) is not in the SQL order: the ``window`` nearest
+                # candidates join the window, so that a near supplier is not left out for its text.
+                seen = {row[0] for row in rows}
+                rows += [row for row in self._nearest_rows(candidates, query, {}, window) if row[0] not in seen]
+        ids = [row[0] for row in rows]
+        text_scores, best_text = {}, 0.0
+        if concepts:
+            # The SQLite relevance window brings the text scores along; the other rows ask for theirs.
+            text_scores = {row[0]: row[4] for row in rows if len(row) == 6}
+            best_text = next((row[5] or 0.0 for row in rows if len(row) == 6), 0.0)
+            missing = [pk for pk in ids if pk not in text_scores]
+            if missing:
+                more, best_text = self._text_scores(candidates, concepts, missing)
+                text_scores.update(more)
+        rows = [row[:4] for row in rows]  # (pk, sort_name, verified, certification_count)
+        if query.location and query.radius_km is None:
+            distances = self._distances_of(ids, query)
+        held_terms = self._taxonomy_terms(ids, concepts)
         scores = {
             pk: relevance(
-                text=(text_scores.get(pk, 0.0) / best_text) if best_text > 0 else 0.0,
+                text=(max(text_scores.get(pk, 0.0), 0.0) / best_text) if best_text > 0 else 0.0,
                 taxonomy=taxonomy_match(held_terms.get(pk, set()), concepts),
                 verified=verified,
                 certifications=certification_count,
@@ -181,15 +235,19 @@ class DatabaseBackend(SearchBackend):
             for pk, _, verified, certification_count in rows
         }
         rows.sort(key=self._sort_key(query, scores, distances))
-        page_ids = [row[0] for row in rows[query.offset : query.offset + query.page_size]]
+        page_ids = [row[0] for row in rows[query.offset : need]]
         documents = dict(SupplierIndexEntry.objects.filter(pk__in=page_ids).values_list("pk", "document"))
         hits = [
             build_hit(SupplierDocument.from_dict(documents[pk]), query, concepts, score=scores[pk])
             for pk in page_ids
             if pk in documents
         ]
-        facets = self._facets(candidates, ids, exact=query.radius_km is None) if query.facets else {}
-        return SearchResult(total=len(ids), hits=hits, facets=facets, query=query, backend=self.name)
+        facets = self._facets(candidates, outside) if query.facets else {}
+        return SearchResult(total=total, hits=hits, facets=facets, query=query, backend=self.name)
+
+    @staticmethod
+    def _skip(rows, outside: set[int]) -> list[tuple]:
+        return [row for row in rows if row[0] not in outside]
 
     def _filtered(self, query: SupplierQuery):
         candidates = SupplierIndexEntry.objects.all()
@@ -200,13 +258,13 @@ class DatabaseBackend(SearchBackend):
         if query.verified_only:
             candidates = candidates.filter(verified=True)
         if query.radius_km is not None:
-            sites = self._sites_in_box(query).filter(entry=OuterRef("pk"))
+            sites = self._sites_in_box(query.location, query.radius_km).filter(entry=OuterRef("pk"))
             candidates = candidates.filter(Exists(sites))
         return candidates
 
     @staticmethod
-    def _sites_in_box(query: SupplierQuery):
-        point, radius = query.location, query.radius_km + BBOX_MARGIN_KM
+    def _sites_in_box(point, radius_km: float):
+        radius = radius_km + BBOX_MARGIN_KM
         d_lat = radius / KM_PER_DEGREE
         sites = SupplierIndexSite.objects.filter(latitude__range=(point.latitude - d_lat, point.latitude + d_lat))
         widest = math.radians(min(89.9, abs(point.latitude) + d_lat))
@@ -218,43 +276,130 @@ class DatabaseBackend(SearchBackend):
             # Across the antimeridian the box would need two ranges; latitude alone is enough there.
         return sites
 
-    def _distances(self, candidates, query: SupplierQuery) -> dict[int, float]:
-        """Distance in km from the query's point to each candidate's nearest site."""
-        sites = self._sites_in_box(query) if query.radius_km is not None else SupplierIndexSite.objects.all()
-        point = query.location
+    @staticmethod
+    def _nearest(sites, point) -> dict[int, float]:
         nearest: dict[int, float] = {}
-        for entry_id, latitude, longitude in sites.filter(entry__in=candidates).values_list("entry_id", "latitude", "longitude"):
+        for entry_id, latitude, longitude in sites.values_list("entry_id", "latitude", "longitude"):
             distance = haversine_km(point.latitude, point.longitude, latitude, longitude)
             if entry_id not in nearest or distance < nearest[entry_id]:
                 nearest[entry_id] = distance
         return nearest
 
-    def _text(self, candidates, concepts: list[Concept]):
+    def _distances(self, candidates, query: SupplierQuery, radius_km: float | None = None) -> dict[int, float]:
+        """Distance in km from the query's point to each candidate's nearest site inside the box of
+        ``radius_km`` (the query's radius by default). Exact for every candidate whose nearest site
+        is within the radius: any site within the radius is inside the box."""
+        radius_km = query.radius_km if radius_km is None else radius_km
+        sites = self._sites_in_box(query.location, radius_km).filter(entry__in=candidates)
+        return self._nearest(sites, query.location)
+
+    def _distances_of(self, ids: list[int], query: SupplierQuery) -> dict[int, float]:
+        """Distance in km from the query's point to the nearest site of each of ``ids``."""
+        return self._nearest(SupplierIndexSite.objects.filter(entry_id__in=ids), query.location) if ids else {}
+
+    def _nearest_rows(self, candidates, query: SupplierQuery, within: dict[int, float], need: int) -> list[tuple]:
+        """Rows holding the ``need`` candidates nearest to the query's point (ties on the distance
+        kept whole, for the name tie-break), nearest first.
+
+        With a radius, ``within`` holds every candidate (exact distances). Without one, the box grows
+        (×4 from 50 km) until it holds ``need`` candidates within its radius — a candidate outside the
+        box is farther than the radius, so that set is exact — or covers the Earth; candidates without
+        a site come last, by name."""
+        if query.radius_km is None:
+            radius = DISTANCE_FIRST_RADIUS_KM
+            while True:
+                box = self._distances(candidates, query, radius)
+                within = {pk: distance for pk, distance in box.items() if distance <= radius}
+                if len(within) >= need or radius >= HALF_CIRCUMFERENCE_KM:
+                    break
+                radius = min(radius * 4, HALF_CIRCUMFERENCE_KM)
+        ordered = sorted(within, key=lambda pk: (within[pk], pk))
+        if len(ordered) > need:
+            cut = within[ordered[need - 1]]
+            ordered = [pk for pk in ordered if within[pk] <= cut]
+        rows = list(SupplierIndexEntry.objects.filter(pk__in=ordered).values_list(*ROW_COLUMNS)) if ordered else []
+        if len(rows) < need and query.radius_km is None:
+            no_site = candidates.filter(~Exists(SupplierIndexSite.objects.filter(entry=OuterRef("pk"))))
+            rows += list(no_site.order_by("sort_name", "pk").values_list(*ROW_COLUMNS)[: need - len(rows)])
+        return rows
+
+    def _text_filter(self, candidates, concepts: list[Concept]):
         if connection.vendor == "postgresql":
             tsquery, params = _tsquery(concepts)
             matches = RawSQL(f"search_vector @@ ({tsquery})", params, output_field=BooleanField())
-            rank = RawSQL(f"ts_rank_cd('{TSRANK_WEIGHTS}'::float4[], search_vector, ({tsquery}), 1)", params, output_field=FloatField())
-            candidates = candidates.alias(text_match=matches).filter(text_match=True)
-            scores = dict(candidates.annotate(text_rank=rank).values_list("pk", "text_rank"))
-            return candidates, scores
-        expression = _fts5_expression(concepts)
-        matching = RawSQL("SELECT rowid FROM search_supplierfts WHERE search_supplierfts MATCH %s", [expression])
-        weights = ", ".join(str(w) for w in FTS5_WEIGHTS)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT rowid, -bm25(search_supplierfts, {weights}) FROM search_supplierfts WHERE search_supplierfts MATCH %s",
-                [expression],
-            )
-            scores = {rowid: max(score, 0.0) for rowid, score in cursor.fetchall()}
-        return candidates.filter(pk__in=matching), scores
+            return candidates.alias(text_match=matches).filter(text_match=True)
+        matching = RawSQL("SELECT rowid FROM search_supplierfts WHERE search_supplierfts MATCH %s", [_fts5_expression(concepts)])
+        return candidates.filter(pk__in=matching)
 
     @staticmethod
-    def _taxonomy_terms(candidates, concepts: list[Concept]) -> dict[int, set[tuple[str, str]]]:
+    def _pg_rank(concepts: list[Concept]) -> RawSQL:
+        tsquery, params = _tsquery(concepts)
+        return RawSQL(f"ts_rank_cd('{TSRANK_WEIGHTS}'::float4[], search_vector, ({tsquery}), 1)", params, output_field=FloatField())
+
+    def _text_scores(self, candidates, concepts: list[Concept], ids: list[int]) -> tuple[dict[int, float], float]:
+        """Raw text scores of ``ids`` and the best text score, which normalises them: over every
+        FTS5 match on SQLite (bm25 depends on the whole match), over the candidates on PostgreSQL."""
+        if connection.vendor == "postgresql":
+            ranked = candidates.annotate(text_rank=self._pg_rank(concepts))
+            best = ranked.aggregate(best=Max("text_rank"))["best"] or 0.0
+            return dict(ranked.filter(pk__in=ids).values_list("pk", "text_rank")), best
+        marks = ", ".join(["%s"] * len(ids)) or "NULL"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH {_fts5_cte()} SELECT id, score FROM fts WHERE id IN ({marks}) "
+                "UNION ALL SELECT NULL, MAX(score) FROM fts",
+                [_fts5_expression(concepts), *ids],
+            )
+            scores, best = {}, 0.0
+            for rowid, score in cursor.fetchall():
+                if rowid is None:
+                    best = max(score or 0.0, 0.0)
+                else:
+                    scores[rowid] = score
+        return scores, best
+
+    def _ranked_window(self, filtered, candidates, concepts: list[Concept], size: int) -> list[tuple]:
+        """The ``size`` best candidates by the part of the relevance SQL can compute cheaply — the
+        normalised text score, verified and the certification count — best first (name, id on ties).
+        Taxonomy and proximity are added to this window only, in Python (docs/SEARCH.md, *Relevance*)."""
+        cheap = Case(When(verified=True, then=Value(WEIGHT_VERIFIED)), default=Value(0.0), output_field=FloatField())
+        cheap = cheap + Value(WEIGHT_CERTIFICATION) * Least("certification_count", Value(MAX_COUNTED_CERTIFICATIONS))
+        if not concepts:
+            ranked = candidates.annotate(cheap=ExpressionWrapper(cheap, output_field=FloatField()))
+            return list(ranked.order_by("-cheap", "sort_name", "pk").values_list(*ROW_COLUMNS)[:size])
+        if connection.vendor == "postgresql":
+            ranked = candidates.annotate(text_rank=self._pg_rank(concepts))
+            best = ranked.aggregate(best=Max("text_rank"))["best"] or 0.0
+            text = F("text_rank") * Value(WEIGHT_TEXT / best) if best > 0 else Value(0.0)
+            ranked = ranked.annotate(cheap=ExpressionWrapper(text + cheap, output_field=FloatField()))
+            return list(ranked.order_by("-cheap", "sort_name", "pk").values_list(*ROW_COLUMNS)[:size])
+        entry = connection.ops.quote_name(SupplierIndexEntry._meta.db_table)
+        where, params = "", []
+        if filtered.query.where:
+            sql, params = filtered.values("pk").query.sql_with_params()
+            where = f"WHERE e.profile_id IN ({sql})"
+        order = (
+            f"(CASE WHEN best.top > 0 THEN {WEIGHT_TEXT} * MAX(fts.score, 0) / best.top ELSE 0 END)"
+            f" + (CASE WHEN e.verified THEN {WEIGHT_VERIFIED} ELSE 0 END)"
+            f" + {WEIGHT_CERTIFICATION} * MIN(e.certification_count, {MAX_COUNTED_CERTIFICATIONS})"
+        )
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"WITH {_fts5_cte()}, best AS (SELECT MAX(score) AS top FROM fts) "
+                f"SELECT e.profile_id, e.sort_name, e.verified, e.certification_count, fts.score, MAX(best.top, 0) "
+                f"FROM fts JOIN {entry} e ON e.profile_id = fts.id CROSS JOIN best {where} "
+                f"ORDER BY {order} DESC, e.sort_name, e.profile_id LIMIT %s",
+                [_fts5_expression(concepts), *params, size],
+            )
+            return [(pk, name, bool(verified), count, score, best) for pk, name, verified, count, score, best in cursor.fetchall()]
+
+    @staticmethod
+    def _taxonomy_terms(ids: list[int], concepts: list[Concept]) -> dict[int, set[tuple[str, str]]]:
         slugs = [("skill", s) for c in concepts for s in c.skills] + [("material", s) for c in concepts for s in c.materials]
         held: dict[int, set[tuple[str, str]]] = defaultdict(set)
-        if slugs:
+        if slugs and ids:
             terms = SupplierIndexTerm.objects.filter(
-                entry__in=candidates, facet__in=["skill", "material"], value__in=[value for _, value in slugs]
+                entry_id__in=ids, facet__in=["skill", "material"], value__in=[value for _, value in slugs]
             )
             for entry_id, facet, value in terms.values_list("entry_id", "facet", "value"):
                 held[entry_id].add((facet, value))
@@ -269,41 +414,59 @@ class DatabaseBackend(SearchBackend):
         return lambda row: (-scores[row[0]], row[1], row[0])
 
     @staticmethod
-    def _facets(candidates, ids: list[int], *, exact: bool) -> dict[str, dict[str, int]]:
+    def _facets(candidates, outside: set[int]) -> dict[str, dict[str, int]]:
+        """``GROUP BY`` over the candidates in SQL; with a radius, minus the terms of the few
+        candidates of the box's corners that the exact distance test removed."""
         facets: dict[str, dict[str, int]] = {facet: {} for facet in FACETS}
-        if exact:
-            counts = _facet_term_rows(candidates, grouped=True)
-        else:
-            wanted = set(ids)
-            counter = Counter((f, v) for e, f, v in _facet_term_rows(candidates, grouped=False) if e in wanted)
-            counts = [(f, v, n) for (f, v), n in counter.items()]
-        for facet, value, n in counts:
-            facets[facet][value] = n
+        counts = Counter({(facet, value): n for facet, value, n in _facet_term_rows(candidates)})
+        ids = sorted(outside)
+        for start in range(0, len(ids), DELETE_CHUNK):
+            terms = SupplierIndexTerm.objects.filter(entry_id__in=ids[start : start + DELETE_CHUNK], facet__in=FACETS)
+            counts.subtract(Counter(terms.values_list("facet", "value")))
+        for (facet, value), n in counts.items():
+            if n > 0:
+                facets[facet][value] = n
         return {facet: dict(sorted(values.items(), key=lambda kv: (-kv[1], kv[0]))) for facet, values in facets.items()}
 
 
-def _facet_term_rows(candidates, *, grouped: bool) -> list[tuple]:
-    """The candidates' facet terms: ``(facet, value, count)`` grouped, else ``(entry_id, facet, value)``.
+def _fts5_cte() -> str:
+    """``fts(id, score)``: the FTS5 matches of one ``MATCH %s`` with their bm25 text score, computed once."""
+    weights = ", ".join(str(w) for w in FTS5_WEIGHTS)
+    return (
+        f"fts(id, score) AS MATERIALIZED (SELECT rowid, -bm25(search_supplierfts, {weights}) "
+        "FROM search_supplierfts WHERE search_supplierfts MATCH %s)"
+    )
+
+
+def _facet_term_rows(candidates) -> list[tuple]:
+    """The candidates' facet terms counted: ``(facet, value, count)``.
 
     On SQLite the query is written out so that ``+facet`` keeps the planner off the
     ``(facet, value)`` index, which reads every term row of those facets (all suppliers) and
     then tests each against the candidates; driven by the candidates through the
     ``(entry, facet, value)`` key it reads only theirs (≈ 70 → 8 ms at 2,500 suppliers).
     """
-    if connection.vendor == "sqlite":
-        sql, params = candidates.values("pk").query.sql_with_params()
-        columns, tail = ("facet, value, COUNT(*)", " GROUP BY facet, value") if grouped else ("entry_id, facet, value", "")
+    marks = ", ".join(["%s"] * len(FACETS))
+    if not candidates.query.where:
+        # Every entry is a candidate (every term row has its entry): the (facet, value) index answers alone.
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {columns} FROM {connection.ops.quote_name(SupplierIndexTerm._meta.db_table)} "
-                f"WHERE entry_id IN ({sql}) AND +facet IN ({', '.join(['%s'] * len(FACETS))}){tail}",
+                f"SELECT facet, value, COUNT(*) FROM {connection.ops.quote_name(SupplierIndexTerm._meta.db_table)} "
+                f"WHERE facet IN ({marks}) GROUP BY facet, value",
+                list(FACETS),
+            )
+            return cursor.fetchall()
+    if connection.vendor == "sqlite":
+        sql, params = candidates.values("pk").query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT facet, value, COUNT(*) FROM {connection.ops.quote_name(SupplierIndexTerm._meta.db_table)} "
+                f"WHERE entry_id IN ({sql}) AND +facet IN ({marks}) GROUP BY facet, value",
                 [*params, *FACETS],
             )
             return cursor.fetchall()
     terms = SupplierIndexTerm.objects.filter(entry__in=candidates, facet__in=FACETS)
-    if grouped:
-        return list(terms.values("facet", "value").annotate(n=Count("entry_id")).values_list("facet", "value", "n"))
-    return list(terms.values_list("entry_id", "facet", "value"))
+    return list(terms.values("facet", "value").annotate(n=Count("entry_id")).values_list("facet", "value", "n"))
 
 
 ENTRY_COLUMNS = (
