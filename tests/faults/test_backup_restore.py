@@ -187,7 +187,11 @@ def test_a_tampered_backup_is_refused_and_the_target_is_left_untouched(tmp_path,
     output = backup_to(tmp_path)
     if tamper == "private file":
         drawing = next(p for p in (output / "private").rglob("*") if p.is_file())
-        drawing.write_bytes(drawing.read_bytes().replace(b"Catalog", b"Catalug"))
+        # Any private file, whatever its content: one byte flipped (a replace of a word found in
+        # PDFs left other files unchanged, depending on which one rglob gave first).
+        content = bytearray(drawing.read_bytes()) or bytearray(b"\0")
+        content[len(content) // 2] ^= 0xFF
+        drawing.write_bytes(bytes(content))
     elif tamper == "manifest count":
         manifest = json.loads((output / MANIFEST).read_text())
         manifest["row_counts"]["rfq_quote"] = 0
