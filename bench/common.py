@@ -11,6 +11,8 @@ import json
 import math
 import os
 import platform
+import socket
+import http.client
 import subprocess
 import sys
 import time
@@ -188,3 +190,39 @@ def versions(database_url: str | None = None, elasticsearch_url: str | None = No
         except Exception as exc:
             found["elasticsearch"] = f"unknown ({exc.__class__.__name__})"
     return found
+
+
+# --- a production server on loopback (HTTP throughput, make load) --------------------------------
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(port: int, env: dict[str, str], *options: str, **popen) -> subprocess.Popen:
+    """gunicorn serving the project on 127.0.0.1:``port``, returned once /healthz answers 200."""
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "marketplace.wsgi:application", "--bind", f"127.0.0.1:{port}",
+         "--log-level", "warning", *options],
+        cwd=ROOT, env=env, **popen,
+    )
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+            connection.request("GET", "/healthz")
+            if connection.getresponse().status == 200:
+                return process
+        except OSError:
+            time.sleep(0.3)
+    stop_process(process)
+    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
+
+
+def stop_process(process: subprocess.Popen) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()

@@ -22,50 +22,23 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import subprocess
 import sys
 import threading
 import time
 
-from bench.common import ROOT, emit, log, percentile, ratio
+from bench.common import ROOT, emit, free_port, log, percentile, ratio
+from bench.common import start_gunicorn as common_start_gunicorn
+from bench.common import stop_process as stop
 
 CONCURRENCY = 4
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def start_gunicorn(port: int, extra_env: dict[str, str]) -> subprocess.Popen:
-    env = {**os.environ, **extra_env}
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "marketplace.wsgi:application", "--workers", "2", "--bind",
-         f"127.0.0.1:{port}", "--env", f"DJANGO_SETTINGS_MODULE={os.environ['DJANGO_SETTINGS_MODULE']}",
-         "--log-level", "warning", "--timeout", "120"],
-        cwd=ROOT, env=env,
+    return common_start_gunicorn(
+        port, {**os.environ, **extra_env}, "--workers", "2", "--timeout", "120",
+        "--env", f"DJANGO_SETTINGS_MODULE={os.environ['DJANGO_SETTINGS_MODULE']}",
     )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
 
 
 # --- the load generator (a separate process) --------------------------------------------------

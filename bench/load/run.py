@@ -17,11 +17,9 @@ from __future__ import annotations
 
 import argparse
 import csv
-import http.client
 import json
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -29,14 +27,12 @@ import time
 from datetime import datetime, timezone
 from pathlib import Path
 
+from bench.common import free_port
+from bench.common import start_gunicorn as common_start_gunicorn
+from bench.common import stop_process as stop
+
 ROOT = Path(__file__).resolve().parents[2]
 RESULTS = Path(__file__).resolve().parent / "results"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def run(args: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
@@ -44,31 +40,9 @@ def run(args: list[str], env: dict, **kwargs) -> subprocess.CompletedProcess:
 
 
 def start_gunicorn(port: int, env: dict, log) -> subprocess.Popen:
-    process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "marketplace.wsgi:application", "--workers", "2", "--threads", "4",
-         "--bind", f"127.0.0.1:{port}", "--log-level", "warning", "--timeout", "60"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    return common_start_gunicorn(
+        port, env, "--workers", "2", "--threads", "4", "--timeout", "60", stdout=log, stderr=subprocess.STDOUT
     )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            connection = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            connection.request("GET", "/healthz")
-            if connection.getresponse().status == 200:
-                return process
-        except OSError:
-            time.sleep(0.3)
-    process.terminate()
-    raise RuntimeError("gunicorn did not answer /healthz within 60 s")
-
-
-def stop(process: subprocess.Popen) -> None:
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
 
 
 def read_stats(path: Path) -> list[dict]:
