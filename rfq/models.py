@@ -18,7 +18,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.scanning.status import ScanStatus
+from marketplace.scanning.status import ScannedUpload
 from marketplace.storage import private_storage
 
 EUR = "EUR"
@@ -231,7 +231,7 @@ def _rfq_upload_to(instance, filename):
     return f"rfq/{instance.rfq_id}/{uuid.uuid4().hex}"
 
 
-class RFQAttachment(models.Model):
+class RFQAttachment(ScannedUpload):
     rfq = models.ForeignKey(RFQ, on_delete=models.CASCADE, related_name="attachments")
     lot = models.ForeignKey(Lot, on_delete=models.SET_NULL, null=True, blank=True, related_name="attachments")
     file = models.FileField(storage=private_storage, upload_to=_rfq_upload_to, max_length=255)
@@ -242,10 +242,6 @@ class RFQAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Quarantine (marketplace.scanning): served only once ``clean``.
-    scan_status = models.CharField(_("analyse antivirus"), max_length=8, choices=ScanStatus.choices, default=ScanStatus.PENDING)
-    scan_note = models.CharField(max_length=200, blank=True)
-    scanned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("pièce jointe")
@@ -442,7 +438,7 @@ def _quote_upload_to(instance, filename):
     return f"quotes/{instance.quote_id}/{uuid.uuid4().hex}"
 
 
-class QuoteAttachment(models.Model):
+class QuoteAttachment(ScannedUpload):
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="attachments")
     file = models.FileField(storage=private_storage, upload_to=_quote_upload_to, max_length=255)
     original_name = models.CharField(_("nom du fichier"), max_length=200)
@@ -452,10 +448,6 @@ class QuoteAttachment(models.Model):
     sha256 = models.CharField(max_length=64)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     uploaded_at = models.DateTimeField(default=timezone.now, editable=False)
-    # Quarantine (marketplace.scanning): served only once ``clean``.
-    scan_status = models.CharField(_("analyse antivirus"), max_length=8, choices=ScanStatus.choices, default=ScanStatus.PENDING)
-    scan_note = models.CharField(max_length=200, blank=True)
-    scanned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["quote", "uploaded_at"]
@@ -499,7 +491,7 @@ def _message_upload_to(instance, filename):
     return f"messages/{instance.thread_id}/{uuid.uuid4().hex}"
 
 
-class Message(models.Model):
+class Message(ScannedUpload):
     thread = models.ForeignKey(MessageThread, on_delete=models.CASCADE, related_name="messages")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
     author_organisation = models.ForeignKey("accounts.Organisation", on_delete=models.CASCADE, related_name="+")
@@ -509,10 +501,6 @@ class Message(models.Model):
     attachment_kind = models.CharField(max_length=8, choices=AttachmentKind.choices, blank=True)
     attachment_sha256 = models.CharField(max_length=64, blank=True)
     attachment_size = models.PositiveBigIntegerField(null=True, blank=True)
-    # Quarantine of the attachment (marketplace.scanning): served only once ``clean``.
-    scan_status = models.CharField(_("analyse antivirus"), max_length=8, choices=ScanStatus.choices, default=ScanStatus.PENDING)
-    scan_note = models.CharField(max_length=200, blank=True)
-    scanned_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
     class Meta:

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from marketplace.scanning.status import ScanStatus
+from marketplace.scanning.status import ScannedUpload
 from marketplace.storage import private_storage
 
 
@@ -195,7 +195,7 @@ class SupplierProfile(models.Model):
         return self.presentation
 
 
-class SupplierCertification(models.Model):
+class SupplierCertification(ScannedUpload):
     profile = models.ForeignKey(SupplierProfile, on_delete=models.CASCADE, related_name="certifications")
     certification_type = models.ForeignKey(
         CertificationType, verbose_name=_("certification"), on_delete=models.PROTECT, related_name="holders"
@@ -208,10 +208,6 @@ class SupplierCertification(models.Model):
     certificate_file = models.FileField(
         _("certificat (PDF)"), upload_to="certificates/%Y/", storage=private_storage, blank=True
     )
-    # Quarantine (marketplace.scanning): the certificate is served only once ``clean``.
-    scan_status = models.CharField(_("analyse antivirus"), max_length=8, choices=ScanStatus.choices, default=ScanStatus.PENDING)
-    scan_note = models.CharField(max_length=200, blank=True)
-    scanned_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["certification_type__code"]
