@@ -148,13 +148,7 @@ class FullPageCacheMixin:
         response = super().serve(request, *args, **kwargs)
         if response.status_code != 200 or not hasattr(response, "render") or response.is_rendered or has_messages(request):
             return response
-        response.context_data = {**(response.context_data or {}), "csrf_token": CSRF_PLACEHOLDER}
-        response.render()
-        content = response.content.decode(response.charset)
-        content_type = response["Content-Type"]
-        if not self.get_view_restrictions().exists():
-            cache.set(key, (content, content_type), cache_seconds())
-        return _with_visitor_token(request, content, response.status_code, content_type)
+        return _store_and_answer(request, response, key, store=not self.get_view_restrictions().exists())
 
 
 def _store_and_answer(request, response, key: str, *, store: bool = True) -> HttpResponse:
