@@ -40,7 +40,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from marketplace.audit.services import record
-from marketplace.geo.services import EARTH_RADIUS_KM, haversine_km
+from marketplace.geo.services import BBOX_MARGIN_KM, KM_PER_DEGREE, haversine_km
 
 from .matching import ProfileCriteria, SkillBranches, format_km, rfq_point, rfq_text
 from .models import AlertDigestItem, SavedSearch, SavedSearchTerm
@@ -51,8 +51,6 @@ from .text import analyze
 logger = logging.getLogger("marketplace.search")
 
 PROFILE_ALERT_RADIUS_KM = 200.0
-KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
-BBOX_MARGIN_KM = 0.5
 # Parameters an RFQ alert keeps (the rest of a search query means nothing for RFQs).
 RFQ_ALERT_PARAMS = ("q", "sector", "skill", "material", "department", "departement", "postal_code", "insee", "lat", "lng",
                     "radius_km", "radius")

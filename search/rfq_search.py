@@ -22,20 +22,17 @@ an RFQ's text are memoised (:func:`_stems`), so the cost per request is a set te
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils.translation import gettext as _
 
-from marketplace.geo.services import EARTH_RADIUS_KM, haversine_km
+from marketplace.geo.services import bounding_box, haversine_km
 
 from .query import MAX_RADIUS_KM, GeoPoint, SearchQueryError, _commune_point, _number
 from .synonyms import expand
 from .text import analyze
 
-KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
-BBOX_MARGIN_KM = 0.5
 RADIUS_CHOICES = (10, 25, 50, 100, 200)
 DEFAULT_RADIUS_KM = 50.0
 
@@ -93,13 +90,9 @@ def search_rfqs(rfqs, *, text: str = "", place: Place | None = None) -> list[int
 
 
 def _in_box(rfqs, place: Place):
-    point = place.point
-    d_lat = (place.radius_km + BBOX_MARGIN_KM) / KM_PER_DEGREE
-    rfqs = rfqs.filter(delivery_commune__latitude__range=(point.latitude - d_lat, point.latitude + d_lat))
-    d_lng = d_lat / math.cos(math.radians(min(89.9, abs(point.latitude) + d_lat)))
-    if point.longitude - d_lng >= -180 and point.longitude + d_lng <= 180:
-        rfqs = rfqs.filter(delivery_commune__longitude__range=(point.longitude - d_lng, point.longitude + d_lng))
-    return rfqs
+    lat_range, lng_range = bounding_box(place.point.latitude, place.point.longitude, place.radius_km)
+    rfqs = rfqs.filter(delivery_commune__latitude__range=lat_range)
+    return rfqs.filter(delivery_commune__longitude__range=lng_range) if lng_range else rfqs
 
 
 def _taxonomy_names(rfq_ids: list[int]) -> dict[int, list[str]]:

@@ -162,6 +162,23 @@ def _commune_by_insee(insee_code: str) -> Commune:
         ) from None
 
 
+KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
+# Bounding boxes are widened a little so that a point exactly on the circle is never cut by the
+# rounding of the box; the exact haversine test comes after.
+BBOX_MARGIN_KM = 0.5
+
+
+def bounding_box(latitude: float, longitude: float, radius_km: float):
+    """Latitude and longitude ranges around a point that hold every point within ``radius_km``
+    (plus :data:`BBOX_MARGIN_KM`), for an indexed prefilter. The longitude range is None where
+    the box would cross the antimeridian or span every longitude: latitude alone filters there."""
+    d_lat = (radius_km + BBOX_MARGIN_KM) / KM_PER_DEGREE
+    d_lng = d_lat / math.cos(math.radians(min(89.9, abs(latitude) + d_lat)))
+    low, high = longitude - d_lng, longitude + d_lng
+    lng_range = (low, high) if d_lng < 180 and low >= -180 and high <= 180 else None
+    return (latitude - d_lat, latitude + d_lat), lng_range
+
+
 def haversine_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
     """Great-circle distance in kilometres between two WGS84 points (mean Earth radius)."""
     phi1, phi2 = math.radians(lat1), math.radians(lat2)

@@ -40,7 +40,7 @@ from django.db.models.functions import Least
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from marketplace.geo.services import EARTH_RADIUS_KM, haversine_km
+from marketplace.geo.services import BBOX_MARGIN_KM, EARTH_RADIUS_KM, bounding_box, haversine_km
 
 from ..documents import SupplierDocument, build_documents
 from ..models import SupplierIndexEntry, SupplierIndexSite, SupplierIndexTerm
@@ -66,10 +66,6 @@ BATCH_SIZE = 1000  # profiles per document-building query batch of the rebuild
 # bm25() column weights for name, skills, body, other (SQLite); ts_rank_cd weights {D, C, B, A} (PostgreSQL).
 FTS5_WEIGHTS = (10.0, 4.0, 1.0, 0.5)
 TSRANK_WEIGHTS = "{0.05, 0.1, 0.4, 1.0}"
-KM_PER_DEGREE = EARTH_RADIUS_KM * math.pi / 180
-# The bounding box is widened a little so that a site exactly on the circle is never cut by the
-# rounding of the box; the exact test comes after, in Python.
-BBOX_MARGIN_KM = 0.5
 # Relevance sort: only the best max(200, 10 × (offset + page size)) candidates by the SQL part of the
 # score (text, verified, certifications) get the full score (docs/SEARCH.md, *Relevance*).
 RELEVANCE_WINDOW_MIN = 200
@@ -264,17 +260,9 @@ class DatabaseBackend(SearchBackend):
 
     @staticmethod
     def _sites_in_box(point, radius_km: float):
-        radius = radius_km + BBOX_MARGIN_KM
-        d_lat = radius / KM_PER_DEGREE
-        sites = SupplierIndexSite.objects.filter(latitude__range=(point.latitude - d_lat, point.latitude + d_lat))
-        widest = math.radians(min(89.9, abs(point.latitude) + d_lat))
-        d_lng = d_lat / math.cos(widest)
-        if d_lng < 180:
-            low, high = point.longitude - d_lng, point.longitude + d_lng
-            if low >= -180 and high <= 180:
-                sites = sites.filter(longitude__range=(low, high))
-            # Across the antimeridian the box would need two ranges; latitude alone is enough there.
-        return sites
+        lat_range, lng_range = bounding_box(point.latitude, point.longitude, radius_km)
+        sites = SupplierIndexSite.objects.filter(latitude__range=lat_range)
+        return sites.filter(longitude__range=lng_range) if lng_range else sites
 
     @staticmethod
     def _nearest(sites, point) -> dict[int, float]:

@@ -41,7 +41,7 @@ from typing import Iterable
 from django.conf import settings
 from elasticsearch.dsl import Index
 
-from marketplace.geo.services import haversine_km
+from marketplace.geo.services import BBOX_MARGIN_KM, haversine_km
 
 from ..documents import SupplierDocument, build_documents
 from ..query import SupplierQuery
@@ -50,7 +50,6 @@ from ..synonyms import Concept, expand
 from ..text import fold
 from . import es_client
 from .base import FACETS, Progress, SearchBackend, SearchResult, build_hit, relevance, taxonomy_match
-from .database import BBOX_MARGIN_KM
 from .es_documents import HEAVY_FIELDS, SupplierIndexDocument, supplier_from_source
 from .es_queries import fragments, highlight_request, ranking_query, text_query, text_score
 

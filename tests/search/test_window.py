@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from marketplace.geo.services import haversine_km
+from marketplace.geo.services import KM_PER_DEGREE, haversine_km
 from search.backends import database
 from search.backends.database import DatabaseBackend
 from search.documents import SiteDocument, SupplierDocument
@@ -77,7 +77,7 @@ def test_name_sort_pages_are_consecutive_slices_of_the_whole_order():
 @pytest.mark.django_db
 def test_radius_total_and_facets_leave_out_the_corners_of_the_bounding_box():
     radius = 100.0
-    d_lat = radius / database.KM_PER_DEGREE
+    d_lat = radius / KM_PER_DEGREE
     d_lng = d_lat / math.cos(math.radians(LYON.latitude))
     specs = [
         ("Centre", [site(45.76, 4.84)], False, 0, "centre"),
