@@ -122,3 +122,18 @@ def test_a_draft_profile_is_never_indexed(catalogue, django_capture_on_commit_ca
         catalogue.e.tagline = "Toujours en brouillon"
         catalogue.e.save()
     assert not SupplierIndexEntry.objects.filter(pk=catalogue.e.pk).exists()
+
+
+def test_building_documents_takes_the_same_queries_for_one_profile_or_all(catalogue, django_assert_num_queries):
+    from search.documents import build_documents
+    from suppliers.models import SupplierProfile
+
+    every = list(SupplierProfile.objects.published().values_list("pk", flat=True))
+    assert len(every) > 2
+    with django_assert_num_queries(10):
+        one = build_documents(every[:1])
+    with django_assert_num_queries(10):
+        documents = build_documents(every)
+    assert [d.id for d in one] == every[:1]
+    assert sorted(d.id for d in documents) == sorted(every)
+    assert build_documents([]) == []
