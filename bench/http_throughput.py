@@ -4,13 +4,15 @@ Run by :mod:`bench.run` on a loaded demo database; prints one JSON object.
 
 Two gunicorn servers on free ports of 127.0.0.1, with :mod:`bench.settings` (``DEBUG`` off, the
 bench-only URLconf with the bare baseline views): one as configured (Wagtail page cache on),
-one with ``BENCH_CMS_CACHE_SECONDS=0`` for the uncached SectorPage. The load generator is this
+one with ``BENCH_CMS_CACHE_SECONDS=0`` and ``SEARCH_RESULT_CACHE_SECONDS=0`` for the uncached
+SectorPage, supplier profile and search API (a repeated search is otherwise answered from the
+result cache, :mod:`search.result_cache`). The load generator is this
 module with ``--client``: a separate Python process, N threads of ``http.client`` keep-alive
 connections, bounded by a request count **and** a duration, whichever comes first. Every
 endpoint gets one warm-up request per thread, then the bounded load; non-200 answers are counted
 as errors.
 
-Endpoints and their baselines: ``/bench/bare.json`` ← search API; ``/bench/bare.html`` ←
+Endpoints and their baselines: ``/bench/bare.json`` ← search API (cached / uncached); ``/bench/bare.html`` ←
 supplier profile, SectorPage (cached / uncached), RFQ list.
 
 With ``--profile``, the slowest endpoint (by p95) is profiled in process with pyinstrument
@@ -167,18 +169,19 @@ def measure(requests: int, seconds: float, profile: bool) -> dict:
             results[name] = {"path": path, **load(port, path, requests, seconds)}
     finally:
         stop(server)
-    uncached = [name for name in ("sector_page", "supplier_profile") if name in paths]
+    uncached = [name for name in ("search_api", "sector_page", "supplier_profile") if name in paths]
     if uncached:
-        # The whole-page caches (cms.page_cache) and live sections off: what a first visitor gets.
+        # The whole-page caches (cms.page_cache), live sections and search results
+        # (search.result_cache) off: what the first visitor of a page or a search gets.
         port = free_port()
-        server = start_gunicorn(port, {"BENCH_CMS_CACHE_SECONDS": "0"})
+        server = start_gunicorn(port, {"BENCH_CMS_CACHE_SECONDS": "0", "SEARCH_RESULT_CACHE_SECONDS": "0"})
         try:
             for name in uncached:
                 log(f"http: {name} uncached")
                 results[f"{name}_uncached"] = {"path": paths[name], **load(port, paths[name], requests, seconds)}
         finally:
             stop(server)
-    for name in ("sector_page", "supplier_profile"):
+    for name in ("search_api", "sector_page", "supplier_profile"):
         if name in results:
             results[f"{name}_cached"] = results.pop(name)
 
@@ -189,7 +192,8 @@ def measure(requests: int, seconds: float, profile: bool) -> dict:
         "server": "gunicorn, 2 sync workers", "client": f"{CONCURRENCY} keep-alive threads, separate process",
         "bounds": {"requests": requests, "seconds": seconds}, "endpoints": results,
         "ratios": {
-            "search_api_vs_bare_json": ratio(rps("search_api"), rps("bare_json")),
+            "search_api_cached_vs_bare_json": ratio(rps("search_api_cached"), rps("bare_json")),
+            "search_api_uncached_vs_bare_json": ratio(rps("search_api_uncached"), rps("bare_json")),
             "supplier_profile_uncached_vs_bare_template": ratio(rps("supplier_profile_uncached"), rps("bare_template")),
             "supplier_profile_cached_vs_bare_template": ratio(rps("supplier_profile_cached"), rps("bare_template")),
             "sector_page_cached_vs_bare_template": ratio(rps("sector_page_cached"), rps("bare_template")),

@@ -50,8 +50,9 @@ def run_engine(label: str, env: dict[str, str], size: int, options, *, loaded: b
     log(f"{label} {size}: indexing")
     result["indexing"] = run_module(env, "bench.indexing")
     log(f"{label} {size}: search latency")
+    # The engine's latency: identical searches of later rounds must not come from the result cache.
     result["search"] = run_module(
-        env, "bench.search_latency", "--repeat", str(options.repeat), "--budget", str(options.search_budget)
+        {**env, "SEARCH_RESULT_CACHE_SECONDS": "0"}, "bench.search_latency", "--repeat", str(options.repeat), "--budget", str(options.search_budget)
     )
     if http and not options.skip_http:
         log(f"{label} {size}: HTTP throughput")

@@ -55,6 +55,23 @@ class SupplierIndexEntry(models.Model):
         return self.name
 
 
+class SearchIndexVersion(models.Model):
+    """One row whose number moves with every write to a supplier index and every taxonomy change:
+    cached search results are keyed on it (:mod:`search.result_cache`)."""
+
+    SINGLETON = 1
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("version de l'index de recherche")
+        verbose_name_plural = _("versions de l'index de recherche")
+
+    def __str__(self):
+        return str(self.version)
+
+
 class SupplierIndexTerm(models.Model):
     entry = models.ForeignKey(SupplierIndexEntry, on_delete=models.CASCADE, related_name="terms")
     facet = models.CharField(max_length=20)

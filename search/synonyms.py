@@ -58,7 +58,10 @@ def thesaurus() -> list[dict]:
 
 def forget_thesaurus() -> None:
     """Called when a skill or material changes, so the next query sees its new terms."""
+    from .result_cache import bump_index_version
+
     cache.delete(CACHE_KEY)
+    bump_index_version()  # query expansion changed: cached results too
 
 
 def expand(text: str) -> list[Concept]:

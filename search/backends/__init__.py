@@ -15,6 +15,7 @@ from django.conf import settings
 from django.utils.module_loading import import_string
 
 from ..query import SupplierQuery
+from ..result_cache import cached_search
 from .base import SearchBackend, SearchBackendUnavailable, SearchResult
 
 logger = logging.getLogger("marketplace.search")
@@ -53,7 +54,12 @@ def external_backend() -> SearchBackend | None:
 
 
 def search_suppliers(query: SupplierQuery) -> SearchResult:
-    """Answer ``query`` with the configured backend, or the database one if that is unreachable."""
+    """Answer ``query`` with the configured backend, or the database one if that is unreachable;
+    an identical search on the same index version is answered from the cache (:mod:`search.result_cache`)."""
+    return cached_search(query, _search)
+
+
+def _search(query: SupplierQuery) -> SearchResult:
     backend = get_backend()
     try:
         return backend.search(query)

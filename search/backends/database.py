@@ -43,6 +43,7 @@ from django.utils import timezone
 from marketplace.geo.services import BBOX_MARGIN_KM, EARTH_RADIUS_KM, bounding_box, haversine_km
 
 from ..documents import SupplierDocument, build_documents
+from ..result_cache import bump_index_version
 from ..models import SupplierIndexEntry, SupplierIndexSite, SupplierIndexTerm
 from ..query import SupplierQuery
 from ..spelling import correct
@@ -97,6 +98,7 @@ class DatabaseBackend(SearchBackend):
             _insert_rows(cursor, SupplierIndexEntry, ENTRY_COLUMNS, entries)
             _insert_rows(cursor, SupplierIndexTerm, TERM_COLUMNS, terms)
             _insert_rows(cursor, SupplierIndexSite, SITE_COLUMNS, sites)
+            bump_index_version()
 
     @staticmethod
     def _entry_row(document: SupplierDocument, now) -> tuple:
@@ -122,7 +124,13 @@ class DatabaseBackend(SearchBackend):
         return tuple(values[column] for column in ENTRY_COLUMNS)
 
     def delete(self, ids: Iterable[int]) -> None:
-        SupplierIndexEntry.objects.filter(pk__in=list(ids)).delete()
+        ids = list(ids)
+        if not ids:
+            return
+        with transaction.atomic():
+            SupplierIndexEntry.objects.filter(pk__in=ids).delete()
+            # Even when no row was left: a deleted profile's entry went with it by cascade.
+            bump_index_version()
 
     def rebuild(self, progress: Progress | None = None) -> int:
         from suppliers.models import SupplierProfile

@@ -44,6 +44,7 @@ from elasticsearch.dsl import Index
 from marketplace.geo.services import BBOX_MARGIN_KM, haversine_km
 
 from ..documents import SupplierDocument, build_documents
+from ..result_cache import bump_index_version
 from ..query import SupplierQuery
 from ..spelling import correct
 from ..synonyms import Concept, expand
@@ -171,6 +172,7 @@ class ElasticsearchBackend(SearchBackend):
         )
         if response["errors"]:
             self._check_items(response["items"])
+        bump_index_version()  # searchable now (refresh wait_for): cached results are stale
 
     def _check_items(self, items) -> None:
         for item in items:
@@ -205,6 +207,7 @@ class ElasticsearchBackend(SearchBackend):
             actions = [{"remove": {"index": name, "alias": self.alias}} for name in old]
             actions += [{"add": {"index": new, "alias": self.alias}}, {"remove": {"index": new, "alias": self.next_alias}}]
             self._call("swap the alias", self.client.indices.update_aliases, actions=actions)
+            bump_index_version()
         except BaseException:
             try:  # the alias was not touched: drop the half-loaded version and report the cause
                 self.client.options(ignore_status=404).indices.delete(index=new)
