@@ -10,7 +10,8 @@
   :func:`search.text.analyzed_text` under the standard analyzer, so that every stem the database
   backend matches, this one matches too. Facet values are ``keyword`` fields under ``terms``,
   every site is a point of the ``points`` ``geo_point`` list. Text fields stay in ``_source``
-  (the highlighter reads them) but are left out of search responses.
+  (for reindexing and inspection) but are left out of search responses, except ``body_text``, which
+  the highlighter of :func:`search.backends.base.build_hit` reads.
 * **Versioned indexes behind an alias**: the backend's ``index`` name is an alias on
   ``<alias>-v<timestamp>``. :meth:`rebuild` loads a new version, swaps the alias in one
   ``update_aliases`` call and deletes the old version: searches never see an empty or half-built
@@ -52,7 +53,7 @@ from ..text import fold
 from . import es_client
 from .base import FACETS, Progress, SearchBackend, SearchResult, build_hit, relevance, taxonomy_match
 from .es_documents import HEAVY_FIELDS, SupplierIndexDocument, supplier_from_source
-from .es_queries import fragments, highlight_request, ranking_query, text_query, text_score
+from .es_queries import ranking_query, text_query, text_score
 
 logger = logging.getLogger("marketplace.search")
 
@@ -323,7 +324,6 @@ class ElasticsearchBackend(SearchBackend):
             include_named_queries_score=bool(text),
             source={"excludes": HEAVY_FIELDS},
             aggs=aggs,
-            highlight=highlight_request(text),
         )
         best = response["hits"]["max_score"] or 0.0
         hits = [
@@ -334,15 +334,15 @@ class ElasticsearchBackend(SearchBackend):
     def _by_relevance(self, query, concepts, text, filters, aggs):
         """Order a window with ``function_score``, then re-score it exactly and cut the page."""
         best = 0.0
-        total = aggregations = None
         if text:
+            # The best text score normalises the text part of the ranking. Only the top hit is
+            # asked for, without a count: the engine can skip what cannot beat it.
             first = self._search(
-                query={"bool": {"must": [text], "filter": filters}}, size=1, track_total_hits=True, aggs=aggs, source=False
+                query={"bool": {"must": [text], "filter": filters}}, size=1, track_total_hits=False, source=False
             )
+            if not first["hits"]["hits"]:
+                return [], 0, {facet: {"buckets": []} for facet in aggs or {}}
             best = first["hits"]["max_score"] or 0.0
-            total, aggregations = first["hits"]["total"]["value"], first.get("aggregations")
-            if not total:
-                return [], 0, aggregations
         window = min(query.offset + query.page_size + WINDOW_SLACK, MAX_WINDOW)
         response = self._search(
             query=ranking_query(query, concepts, text, filters, best),
@@ -351,32 +351,19 @@ class ElasticsearchBackend(SearchBackend):
             track_total_hits=True,
             include_named_queries_score=bool(text),
             source={"excludes": HEAVY_FIELDS},
-            aggs=None if text else aggs,
+            aggs=aggs,
         )
-        if not text:
-            total, aggregations = response["hits"]["total"]["value"], response.get("aggregations")
+        total, aggregations = response["hits"]["total"]["value"], response.get("aggregations")
         scored = []
         for hit in response["hits"]["hits"]:
             document = supplier_from_source(hit["_source"])
             scored.append((self._score(document, query, concepts, text_score(hit, best)), fold(document.name)[:200], document.id, hit))
         scored.sort(key=lambda row: (-row[0], row[1], row[2]))
         page = scored[query.offset : query.offset + query.page_size]
-        highlights = self._highlights([row[2] for row in page], text) if text and page else {}
-        hits = []
-        for score, _, pk, hit in page:
-            result = build_hit(supplier_from_source(hit["_source"]), query, concepts, score=score)
-            result.highlights = highlights.get(pk, [])
-            hits.append(result)
+        # Highlights: build_hit's, as on the database backend (the engine's highlighter cost a
+        # third request, as long as the two others together).
+        hits = [build_hit(supplier_from_source(hit["_source"]), query, concepts, score=score) for score, _, _, hit in page]
         return hits, total, aggregations
-
-    def _highlights(self, ids: list[int], text: dict) -> dict[int, list[str]]:
-        response = self._search(
-            query={"bool": {"must": [text], "filter": [{"ids": {"values": [str(pk) for pk in ids]}}]}},
-            size=len(ids),
-            source=False,
-            highlight=highlight_request(text),
-        )
-        return {int(hit["_id"]): fragments(hit) for hit in response["hits"]["hits"]}
 
     @staticmethod
     def _score(document: SupplierDocument, query: SupplierQuery, concepts, text: float) -> float:
@@ -395,6 +382,4 @@ class ElasticsearchBackend(SearchBackend):
 
     def _hit(self, hit: dict, query: SupplierQuery, concepts, text: float):
         document = supplier_from_source(hit["_source"])
-        result = build_hit(document, query, concepts, score=self._score(document, query, concepts, text))
-        result.highlights = fragments(hit)
-        return result
+        return build_hit(document, query, concepts, score=self._score(document, query, concepts, text))

@@ -28,8 +28,8 @@ from .base import MAX_COUNTED_CERTIFICATIONS
 
 # Field weights, as the database backend's bm25 column weights (name, skills, body, other).
 TEXT_FIELDS = {"name": 10.0, "skills": 4.0, "body": 1.0, "other": 0.5}
-# Raw text: kept in _source for the highlighter, left out of search responses.
-HEAVY_FIELDS = [f"{field}_text" for field in TEXT_FIELDS]
+# Raw text left out of search responses; body_text stays, the highlighter (base.highlight) reads it.
+HEAVY_FIELDS = [f"{field}_text" for field in TEXT_FIELDS if field != "body"]
 FRENCH_ARTICLES = ["l", "m", "t", "qu", "n", "s", "j", "d", "c", "jusqu", "quoiqu", "lorsqu", "puisqu"]
 
 french = analyzer(
@@ -104,6 +104,6 @@ class SupplierIndexDocument(Document):
 
 
 def supplier_from_source(source: dict) -> SupplierDocument:
-    """The ``SupplierDocument`` of a hit (text fields are not returned: they come back empty)."""
+    """The ``SupplierDocument`` of a hit (text fields other than ``body_text`` are not returned: they come back empty)."""
     fields = SupplierDocument.__dataclass_fields__
     return SupplierDocument.from_dict({key: value for key, value in source.items() if key in fields})

@@ -1,4 +1,4 @@
-"""The bodies of the Elasticsearch supplier queries: text, ranking, highlighting.
+"""The bodies of the Elasticsearch supplier queries: text and ranking.
 
 Query text only ever reaches ``match`` queries (never ``query_string``), so quotes, ``*``,
 ``OR`` and the like are plain words. See :mod:`search.backends.elasticsearch` and docs/SEARCH.md.
@@ -118,19 +118,3 @@ def text_score(hit: dict, best: float) -> float:
     return min(1.0, matched.get("text", 0.0) / best)
 
 
-def highlight_request(text: dict | None) -> dict | None:
-    if not text:
-        return None
-    return {
-        "encoder": "html",  # fragments are HTML-escaped, only our <mark> tags are markup
-        "pre_tags": ["<mark>"],
-        "post_tags": ["</mark>"],
-        "fields": {"body_text": {"number_of_fragments": 2, "fragment_size": 160}},
-        "highlight_query": text,
-    }
-
-
-def fragments(hit: dict, limit: int = 2) -> list[str]:
-    """The highlighter's fragments cut at line breaks, keeping the lines with a mark."""
-    lines = [line.strip() for fragment in hit.get("highlight", {}).get("body_text", []) for line in fragment.splitlines()]
-    return [line for line in lines if "<mark>" in line][:limit]
