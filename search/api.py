@@ -11,6 +11,7 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
@@ -18,6 +19,7 @@ from ninja.errors import HttpError
 from marketplace.api.schemas import ErrorOut
 
 from .backends import search_suppliers
+from .result_cache import cached_search
 from .query import SearchQueryError, parse_supplier_query
 
 router = Router(tags=["recherche"])
@@ -110,8 +112,14 @@ def search_suppliers_endpoint(request, params: Query[SearchParams]):
         query = parse_supplier_query(request.GET)
     except SearchQueryError as exc:
         raise HttpError(400, exc.message) from None
+    # The body is rendered once per query and index version (search.result_cache), then served as is.
+    body = cached_search(query, _render, kind="api-json")
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _render(query) -> bytes:
     result = search_suppliers(query)
-    return {
+    payload = {
         "total": result.total,
         "page": query.page,
         "page_size": query.page_size,
@@ -119,3 +127,4 @@ def search_suppliers_endpoint(request, params: Query[SearchParams]):
         "results": result.hits,
         "facets": result.facets,
     }
+    return SearchOut.model_validate(payload).model_dump_json().encode()

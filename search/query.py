@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from marketplace.geo.services import LocationError, normalize_postal_code, resolve_location
@@ -242,7 +243,22 @@ def _location(params: _Params) -> GeoPoint | None:
     return None
 
 
+# Where a postal code or INSEE code points, kept for a day: reference data (INSEE communes)
+# changes with load_reference_data only, and a search near a city repeats that look-up.
+POINT_CACHE_KEY = "search:point:{postal_code}:{insee}"
+POINT_CACHE_SECONDS = 24 * 3600
+
+
 def _commune_point(postal_code: str, insee: str) -> GeoPoint:
+    key = POINT_CACHE_KEY.format(postal_code=normalize_postal_code(postal_code), insee=(insee or "").strip())
+    point = cache.get(key)
+    if point is None:
+        point = _resolve_point(postal_code, insee)  # errors are raised, never cached
+        cache.set(key, point, POINT_CACHE_SECONDS)
+    return point
+
+
+def _resolve_point(postal_code: str, insee: str) -> GeoPoint:
     from marketplace.geo.models import PostalCode
 
     try:

@@ -146,6 +146,11 @@ class DatabaseBackend(SearchBackend):
             written += len(documents)
             if progress:
                 progress(len(documents))
+        if connection.vendor == "postgresql":
+            # Fresh planner statistics after a bulk load, rather than whenever autovacuum gets to it.
+            tables = (SupplierIndexEntry, SupplierIndexTerm, SupplierIndexSite)
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE " + ", ".join(connection.ops.quote_name(m._meta.db_table) for m in tables))
         return written
 
     def health(self) -> bool:

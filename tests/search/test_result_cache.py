@@ -108,3 +108,33 @@ def test_a_new_site_is_seen_by_a_cached_radius_search(indexed_catalogue, django_
     with django_capture_on_commit_callbacks(execute=True):
         ProductionSiteFactory(profile=indexed_catalogue.a, insee="44109")
     assert names(at_nantes) == ["Décolletage du Rhône"]
+
+
+def test_the_api_serves_its_rendered_body_again_until_the_index_changes(
+    client, indexed_catalogue, django_assert_num_queries
+):
+    url = "/api/suppliers/search?q=t%C3%B4lerie"
+    first = client.get(url)
+    assert first.status_code == 200 and first["Content-Type"].startswith("application/json")
+    assert [hit["name"] for hit in first.json()["results"]] == ["Tôlerie Savoyarde", "Soudure Martin"]
+    with django_assert_num_queries(1):  # the index version
+        again = client.get(url)
+    assert again.content == first.content
+    indexed_catalogue.f.status = indexed_catalogue.f.Status.DRAFT
+    indexed_catalogue.f.save()
+    assert [hit["name"] for hit in client.get(url).json()["results"]] == ["Tôlerie Savoyarde"]
+
+
+def test_a_search_near_a_postal_code_reads_the_commune_once(client, indexed_catalogue):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as first:
+        client.get("/api/suppliers/search?postal_code=69001&radius_km=50")
+    assert any("geo_commune" in q["sql"] for q in first.captured_queries)
+    with CaptureQueriesContext(connection) as second:
+        response = client.get("/api/suppliers/search?postal_code=69001&radius_km=30")  # another search, same place
+    assert response.status_code == 200 and response.json()["total"] >= 1
+    assert not any("geo_" in q["sql"] for q in second.captured_queries)
+    assert client.get("/api/suppliers/search?postal_code=99999&radius_km=30").status_code == 400  # errors are not cached
+    assert client.get("/api/suppliers/search?postal_code=99999&radius_km=30").status_code == 400
