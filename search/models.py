@@ -45,6 +45,9 @@ class SupplierIndexEntry(models.Model):
     body_terms = models.TextField(blank=True)
     other_terms = models.TextField(blank=True)
     document = models.JSONField(default=dict)
+    # The facet terms again, one "facet:value" per line, small enough to stay in the row: the
+    # PostgreSQL search counts facets from it over its matches (no join, no large document read).
+    facet_terms = models.TextField(blank=True, default="")
     indexed_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

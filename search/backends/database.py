@@ -119,6 +119,9 @@ class DatabaseBackend(SearchBackend):
             "body_terms": _analyzed_text(document.body_text),
             "other_terms": _analyzed_text(document.other_text),
             "document": _prep(SupplierIndexEntry, "document", _plain(document)),
+            "facet_terms": "\n".join(
+                f"{facet}:{value}" for facet in FACETS for value in dict.fromkeys(document.terms.get(facet, ()))
+            ),
             "indexed_at": _prep(SupplierIndexEntry, "indexed_at", now),
         }
         return tuple(values[column] for column in ENTRY_COLUMNS)
@@ -450,21 +453,21 @@ def _pg_ranked_matches(filtered, concepts: list[Concept], size: int, *, facets: 
     rows ``(facet, value, count)`` (``None`` when not asked)."""
     tsquery, tsparams = _tsquery(concepts)
     entry = connection.ops.quote_name(SupplierIndexEntry._meta.db_table)
-    term = connection.ops.quote_name(SupplierIndexTerm._meta.db_table)
     where, where_params = "", []
     if filtered.query.where:
         sql, where_params = filtered.values("pk").query.sql_with_params()
         where = f"AND e.profile_id IN ({sql})"
     if facets:
-        marks = ", ".join(["%s"] * len(FACETS))
         facet_cte = (
             "facet_counts AS (SELECT COALESCE(json_agg(json_build_array(facet, value, n)), '[]'::json) AS counts FROM ("
-            f"SELECT t.facet, t.value, COUNT(*) AS n FROM {term} t JOIN m ON t.entry_id = m.profile_id "
-            f"WHERE t.facet IN ({marks}) GROUP BY t.facet, t.value) f)"
+            # From each match's own facet_terms, not a join with the term table: the planner, whose
+            # estimate of the matches is rough, hashed every term row of the index for that.
+            "SELECT split_part(t.term, ':', 1) AS facet, substr(t.term, strpos(t.term, ':') + 1) AS value, COUNT(*) AS n "
+            "FROM m CROSS JOIN LATERAL unnest(string_to_array(m.facet_terms, E'\\n')) AS t(term) "
+            "GROUP BY 1, 2) f)"
         )
-        facet_params = list(FACETS)
     else:
-        facet_cte, facet_params = "facet_counts AS (SELECT NULL::json AS counts)", []
+        facet_cte = "facet_counts AS (SELECT NULL::json AS counts)"
     order = (
         f"(CASE WHEN best.top > 0 THEN {WEIGHT_TEXT} * GREATEST(m.score, 0) / best.top ELSE 0 END)"
         f" + (CASE WHEN m.verified THEN {WEIGHT_VERIFIED} ELSE 0 END)"
@@ -473,14 +476,16 @@ def _pg_ranked_matches(filtered, concepts: list[Concept], size: int, *, facets: 
     with connection.cursor() as cursor:
         cursor.execute(
             "WITH m AS MATERIALIZED ("
-            f"SELECT e.profile_id, e.sort_name, e.verified, e.certification_count, {_pg_rank_sql('e.search_vector', tsquery)} AS score "
+            f"SELECT e.profile_id, e.sort_name, e.verified, e.certification_count, {_pg_rank_sql('e.search_vector', tsquery)} AS score"
+            f"{', e.facet_terms' if facets else ''} "
             f"FROM {entry} e WHERE e.search_vector @@ ({tsquery}) {where}), "
             "best AS (SELECT COALESCE(MAX(score), 0) AS top, COUNT(*) AS n FROM m), "
             f"{facet_cte}, "
-            f"win AS (SELECT m.* FROM m CROSS JOIN best ORDER BY {order} DESC, m.sort_name, m.profile_id LIMIT %s) "
+            "win AS (SELECT m.profile_id, m.sort_name, m.verified, m.certification_count, m.score FROM m CROSS JOIN best "
+            f"ORDER BY {order} DESC, m.sort_name, m.profile_id LIMIT %s) "
             "SELECT best.top, best.n, facet_counts.counts, win.profile_id, win.sort_name, win.verified, "
             "win.certification_count, win.score FROM best CROSS JOIN facet_counts LEFT JOIN win ON TRUE",
-            [*tsparams, *tsparams, *where_params, *facet_params, size],
+            [*tsparams, *tsparams, *where_params, size],
         )
         found = cursor.fetchall()
     top, matches, counts = found[0][:3]
@@ -530,7 +535,8 @@ def _facet_term_rows(candidates) -> list[tuple]:
 
 ENTRY_COLUMNS = (
     "profile_id", "slug", "name", "sort_name", "siret", "verified", "certification_count", "name_text", "skills_text",
-    "body_text", "other_text", "name_terms", "skills_terms", "body_terms", "other_terms", "document", "indexed_at",
+    "body_text", "other_text", "name_terms", "skills_terms", "body_terms", "other_terms", "document", "facet_terms",
+    "indexed_at",
 )
 TERM_COLUMNS = ("entry_id", "facet", "value")
 SITE_COLUMNS = ("entry_id", "latitude", "longitude", "commune", "postal_code")
