@@ -92,7 +92,8 @@ def emit(result: dict) -> None:
 
 
 def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    # UTC: Django sets the process time zone (TIME_ZONE) in the benchmark subprocesses, not in bench.run.
+    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", file=sys.stderr, flush=True)
 
 
 # --- PostgreSQL benchmark databases ----------------------------------------------------------

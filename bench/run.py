@@ -56,9 +56,10 @@ def run_engine(label: str, env: dict[str, str], size: int, options, *, loaded: b
     )
     if http and not options.skip_http:
         log(f"{label} {size}: HTTP throughput")
+        profile = options.profile and size == max(options.size_list)  # the profile of the largest size only
         result["http"] = run_module(
             env, "bench.http_throughput", "--seconds", str(options.http_seconds), "--requests", str(options.http_requests),
-            *(["--profile"] if options.profile else []),
+            *(["--profile"] if profile else []),
         )
     return result
 
@@ -69,8 +70,8 @@ def main() -> None:
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""),
                         help="PostgreSQL server URL (any database on it); benchmark databases marketplace_bench_<N> are created")
     parser.add_argument("--repeat", type=int, default=3, help="rounds over the search mix")
-    parser.add_argument("--search-budget", type=float, default=180, help="seconds of search rounds per engine and size")
-    parser.add_argument("--http-seconds", type=float, default=8, help="duration bound of each HTTP load")
+    parser.add_argument("--search-budget", type=float, default=120, help="seconds of search rounds per engine and size")
+    parser.add_argument("--http-seconds", type=float, default=6, help="duration bound of each HTTP load")
     parser.add_argument("--http-requests", type=int, default=4000,
                         help="request-count bound of each HTTP load (fast endpoints: about 2 s of load, so that one slow request does not weigh)")
     parser.add_argument("--skip-http", action="store_true")
@@ -78,7 +79,7 @@ def main() -> None:
     parser.add_argument("--output", help="JSON file (default bench/results/<date>.json)")
     parser.add_argument("--no-doc", dest="doc", action="store_false", help="do not rewrite docs/PERFORMANCE.md")
     options = parser.parse_args()
-    sizes = [int(s) for s in options.sizes.split(",") if s]
+    sizes = options.size_list = [int(s) for s in options.sizes.split(",") if s]
     elasticsearch_url = os.environ.get("ELASTICSEARCH_URL", "")
 
     started = time.perf_counter()
@@ -86,7 +87,7 @@ def main() -> None:
         "date": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
         "machine": machine(),
         "versions": versions(options.database_url or None, elasticsearch_url or None),
-        "options": {k: v for k, v in vars(options).items() if k != "database_url"},
+        "options": {k: v for k, v in vars(options).items() if k not in ("database_url", "size_list")},
         "runs": [],
     }
     for size in sizes:
