@@ -35,7 +35,7 @@ from functools import lru_cache
 from typing import Iterable
 
 from django.db import connection, transaction
-from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, F, FloatField, Max, OuterRef, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, ExpressionWrapper, FloatField, Max, OuterRef, Value, When
 from django.db.models.functions import Least
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
