@@ -3,6 +3,7 @@ and the settings that point the platform at it."""
 import pytest
 
 from tests.security.clamd_daemon import ClamdDaemon, clamd_binary
+from tests.suppliers.fixtures import owner, owner_client, profile  # noqa: F401 (fixtures of the certificate tests)
 
 
 @pytest.fixture(scope="module")

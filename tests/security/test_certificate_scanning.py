@@ -18,9 +18,7 @@ from django.utils import translation
 from marketplace.audit.models import AuditEntry
 from marketplace.scanning.status import NOT_SCANNED_NOTE, ScanStatus
 from suppliers.models import CertificationType, SupplierCertification
-from tests.factories import MembershipFactory
 from tests.security.clamd_daemon import EICAR, SIGNATURE_NAME, clamd_binary
-from tests.suppliers.factories import SupplierProfileFactory
 
 CLEAN_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -37,23 +35,6 @@ def infected_pdf() -> bytes:
         b"%PDF-1.4\n1 0 obj\n<< /Length " + str(len(payload)).encode() + b" /Filter /FlateDecode >>\nstream\n"
         + payload + b"\nendstream\nendobj\ntrailer\n<< /Root 1 0 R >>\n%%EOF\n"
     )
-
-
-@pytest.fixture(autouse=True)
-def french():
-    with translation.override("fr"):
-        yield
-
-
-@pytest.fixture
-def profile():
-    return SupplierProfileFactory()
-
-
-@pytest.fixture
-def owner_client(client, profile):
-    client.force_login(MembershipFactory(organisation=profile.organisation).user)
-    return client
 
 
 def en9100():

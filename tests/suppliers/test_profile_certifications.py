@@ -5,37 +5,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
-from django.utils import translation
 
 from suppliers import services
 from suppliers.models import CertificationType
-from tests.factories import MembershipFactory
-from tests.suppliers.factories import SupplierCertificationFactory, SupplierProfileFactory, pdf_upload
+from tests.suppliers.factories import SupplierCertificationFactory, pdf_upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def french():
-    """Messages are asserted in French, whatever language an earlier test's request left active in this thread."""
-    with translation.override("fr"):
-        yield
-
-
-@pytest.fixture
-def profile():
-    return SupplierProfileFactory()
-
-
-@pytest.fixture
-def owner(profile):
-    return MembershipFactory(organisation=profile.organisation).user
-
-
-@pytest.fixture
-def owner_client(client, owner):
-    client.force_login(owner)
-    return client
 
 
 def en9100():

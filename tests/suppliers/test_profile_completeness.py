@@ -1,32 +1,13 @@
 """The completeness score, its hints, and the minimum a profile needs before it is published."""
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from marketplace.audit.models import AuditEntry
 from suppliers import completeness, services
 from suppliers.models import SupplierProfile
-from tests.factories import MembershipFactory
-from tests.suppliers.factories import ProductionSiteFactory, SupplierProfileFactory
+from tests.suppliers.factories import ProductionSiteFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def french():
-    """Messages are asserted in French, whatever language an earlier test's request left active in this thread."""
-    with translation.override("fr"):
-        yield
-
-
-@pytest.fixture
-def profile():
-    return SupplierProfileFactory()
-
-
-@pytest.fixture
-def owner(profile):
-    return MembershipFactory(organisation=profile.organisation).user
 
 
 def test_weights_add_up_to_one_hundred():

@@ -6,33 +6,9 @@ from django.utils import translation
 from marketplace.audit.models import AuditEntry
 from suppliers import services
 from suppliers.models import ProductionSite
-from tests.factories import MembershipFactory
-from tests.suppliers.factories import ProductionSiteFactory, SupplierProfileFactory
+from tests.suppliers.factories import ProductionSiteFactory
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def french():
-    """Messages are asserted in French, whatever language an earlier test's request left active in this thread."""
-    with translation.override("fr"):
-        yield
-
-
-@pytest.fixture
-def profile():
-    return SupplierProfileFactory()
-
-
-@pytest.fixture
-def owner(profile):
-    return MembershipFactory(organisation=profile.organisation).user
-
-
-@pytest.fixture
-def owner_client(client, owner):
-    client.force_login(owner)
-    return client
 
 
 def test_capabilities_form_saves_skills_materials_sectors_and_lists(owner_client, profile):

@@ -4,37 +4,12 @@ import io
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from PIL import Image
 
 from suppliers import services
-from tests.factories import MembershipFactory
-from tests.suppliers.factories import SupplierProfileFactory, image_upload
+from tests.suppliers.factories import image_upload
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def french():
-    """Messages are asserted in French, whatever language an earlier test's request left active in this thread."""
-    with translation.override("fr"):
-        yield
-
-
-@pytest.fixture
-def profile():
-    return SupplierProfileFactory()
-
-
-@pytest.fixture
-def owner(profile):
-    return MembershipFactory(organisation=profile.organisation).user
-
-
-@pytest.fixture
-def owner_client(client, owner):
-    client.force_login(owner)
-    return client
 
 
 def test_non_image_logo_is_rejected_with_a_message(owner_client, profile):
