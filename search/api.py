@@ -118,7 +118,7 @@ def search_suppliers_endpoint(request, params: Query[SearchParams]):
 
 
 def _render(query) -> bytes:
-    result = search_suppliers(query)
+    result = search_suppliers(query, cached=False)  # the rendered body is what gets cached
     payload = {
         "total": result.total,
         "page": query.page,

@@ -53,10 +53,11 @@ def external_backend() -> SearchBackend | None:
     return None if backend.name == "database" else backend
 
 
-def search_suppliers(query: SupplierQuery) -> SearchResult:
+def search_suppliers(query: SupplierQuery, *, cached: bool = True) -> SearchResult:
     """Answer ``query`` with the configured backend, or the database one if that is unreachable;
-    an identical search on the same index version is answered from the cache (:mod:`search.result_cache`)."""
-    return cached_search(query, _search)
+    an identical search on the same index version is answered from the cache (:mod:`search.result_cache`)
+    unless ``cached`` is false (a caller that caches what it renders from the result)."""
+    return cached_search(query, _search) if cached else _search(query)
 
 
 def _search(query: SupplierQuery) -> SearchResult:
