@@ -66,7 +66,7 @@ def run_engine(label: str, env: dict[str, str], size: int, options, *, loaded: b
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="10000,100000", help="comma-separated supplier counts")
+    parser.add_argument("--sizes", default="10000,100000", type=_sizes, help="comma-separated supplier counts")
     parser.add_argument("--database-url", default=os.environ.get("BENCH_DATABASE_URL", ""),
                         help="PostgreSQL server URL (any database on it); benchmark databases marketplace_bench_<N> are created")
     parser.add_argument("--repeat", type=int, default=3, help="rounds over the search mix")
@@ -79,7 +79,7 @@ def main() -> None:
     parser.add_argument("--output", help="JSON file (default bench/results/<date>.json)")
     parser.add_argument("--no-doc", dest="doc", action="store_false", help="do not rewrite docs/PERFORMANCE.md")
     options = parser.parse_args()
-    sizes = options.size_list = [int(s) for s in options.sizes.split(",") if s]
+    sizes = options.size_list = [int(s) for s in options.sizes.split(",")]
     elasticsearch_url = os.environ.get("ELASTICSEARCH_URL", "")
 
     started = time.perf_counter()
@@ -120,6 +120,14 @@ def main() -> None:
         from bench.report import write_performance_doc
 
         write_performance_doc(report, output)
+
+
+def _sizes(value: str) -> str:
+    """``--sizes``: positive whole numbers separated by commas, or a clear usage error."""
+    parts = [part.strip() for part in value.split(",") if part.strip()]
+    if not parts or not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise argparse.ArgumentTypeError(f"expected supplier counts such as 10000,100000, got {value!r}")
+    return ",".join(parts)
 
 
 def comparisons(runs: list[dict], sizes: list[int]) -> dict:
